@@ -1,0 +1,119 @@
+"""The object that runs renders on the long-lived worker thread.
+
+Progress is *stored*, not signalled: the engine may report hundreds of times a second,
+and a queued signal per report would flood the GUI thread's event queue (and keep big
+preview arrays alive in it). The controller polls :meth:`RenderWorker.take_progress`
+at 10 Hz instead, so the window's work is bounded however fast the engine goes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from vidgen_desktop.core.cancel import CancelToken
+from vidgen_desktop.core.errors import CancelledError
+from vidgen_desktop.core.jobs import RenderJob
+from vidgen_desktop.core.progress import ProgressCallback, ProgressEvent
+
+if TYPE_CHECKING:
+    from vidgen_desktop.core.tiers import TierDecision
+
+log = logging.getLogger(__name__)
+
+
+class RenderFn(Protocol):
+    """The engine's ``render`` (or a stand-in in tests)."""
+
+    def __call__(self, job: RenderJob, *, on_progress: ProgressCallback, cancel: CancelToken,
+                 decision: TierDecision | None = None) -> Any: ...
+
+
+def engine_render(job: RenderJob, *, on_progress: ProgressCallback, cancel: CancelToken,
+                  decision: TierDecision | None = None) -> Any:
+    """Import the engine only now, on the worker thread: numpy, Pillow and co. stay out of start-up."""
+    from vidgen_desktop.engine.render import render
+
+    return render(job, on_progress=on_progress, cancel=cancel, decision=decision)
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    job_id: int
+    job: RenderJob
+    cancel: CancelToken
+    decision: Any = None  # TierDecision | None
+
+
+@dataclass(frozen=True)
+class ProgressSnapshot:
+    """What the GUI needs at a poll: the newest event, and a preview frame if a new one came."""
+
+    event: ProgressEvent | None
+    preview: Any = None  # numpy RGB array | None
+
+
+class RenderWorker(QObject):
+    """Lives on the render thread. ``run`` blocks that thread, never the GUI's."""
+
+    finished = Signal(int, object)  # job id, RenderResult
+    failed = Signal(int, object)  # job id, the exception
+    cancelled = Signal(int)  # job id
+
+    def __init__(self, render_fn: RenderFn | None = None) -> None:
+        super().__init__()
+        self._render_fn: RenderFn = render_fn or engine_render
+        self._lock = threading.Lock()
+        self._event: ProgressEvent | None = None
+        self._preview: Any = None
+        self._event_new = False
+
+    def _store(self, event: ProgressEvent) -> None:
+        """Engine callback (worker thread): keep only the latest event and the latest preview."""
+        with self._lock:
+            self._event = event
+            self._event_new = True
+            if event.preview is not None:
+                self._preview = event.preview
+
+    def take_progress(self) -> ProgressSnapshot | None:
+        """GUI thread: the newest progress since the last call, or ``None`` if nothing changed."""
+        with self._lock:
+            if not self._event_new and self._preview is None:
+                return None
+            snap = ProgressSnapshot(self._event if self._event_new else None, self._preview)
+            self._event_new = False
+            self._preview = None
+            return snap
+
+    def _reset(self) -> None:
+        with self._lock:
+            self._event, self._preview, self._event_new = None, None, False
+
+    @Slot(object)
+    def run(self, request: RenderRequest) -> None:
+        """Run one job to the end; exactly one of finished/failed/cancelled is emitted."""
+        self._reset()
+        log.info("render %d started: %s", request.job_id, request.job)
+        try:
+            request.cancel.raise_if_cancelled()  # cancelled while queued
+            result = self._render_fn(request.job, on_progress=self._store, cancel=request.cancel,
+                                     decision=request.decision)
+        except CancelledError:
+            log.info("render %d cancelled", request.job_id)
+            self.cancelled.emit(request.job_id)
+        except Exception as exc:  # noqa: BLE001 - every failure must reach the window, never kill the thread
+            if request.cancel.cancelled:
+                # A cancel can surface as another error (e.g. ffmpeg's pipe closed under it).
+                log.info("render %d cancelled (%s)", request.job_id, exc)
+                self.cancelled.emit(request.job_id)
+            else:
+                log.error("render %d failed", request.job_id, exc_info=exc)
+                self.failed.emit(request.job_id, exc)
+        else:
+            log.info("render %d finished: %s", request.job_id, result)
+            self.finished.emit(request.job_id, result)

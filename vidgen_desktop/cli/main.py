@@ -1,0 +1,89 @@
+"""``vidgen-desktop``: the command-line front end. With no command it opens the window.
+
+Exit codes: 0 success, 1 bad input or failure (one clear line; ``--debug`` for the
+traceback), 2 usage, 130 cancelled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from vidgen_desktop import __version__
+from vidgen_desktop.core.errors import CancelledError, UsageError, VidGenError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
+
+#: Subcommand modules; each has ``register(subparsers)`` and sets ``func``.
+COMMANDS = ("render_cmd", "hardware_cmd", "models_cmd")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vidgen-desktop",
+        description="Turn an image and an audio file into a video, on your own machine. "
+                    "Run without a command to open the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"vidgen_desktop.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"vidgen_desktop.cli.{name}":
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if args.command is None:
+        return _run_gui(args_list)
+    debug = bool(getattr(args, "debug", False))
+    try:
+        return int(args.func(args))
+    except CancelledError:
+        print("cancelled: nothing was written", file=sys.stderr)
+        return EXIT_CANCELLED
+    except KeyboardInterrupt:
+        print("\ncancelled", file=sys.stderr)
+        return EXIT_CANCELLED
+    except UsageError as exc:
+        if debug:
+            raise
+        parser.print_usage(sys.stderr)
+        print(f"vidgen-desktop: error: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    except VidGenError as exc:
+        if debug:
+            raise
+        print(f"error: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"hint: {exc.hint}", file=sys.stderr)
+        return EXIT_FAIL
+    except Exception as exc:  # the last line of defence: a bug, still explained in one line
+        if debug:
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        return EXIT_FAIL
+
+
+def _run_gui(argv: list[str]) -> int:
+    try:
+        gui = importlib.import_module("vidgen_desktop.ui.app")
+    except ImportError as exc:
+        print(f"error: the window cannot open ({exc}); the command line still works: vidgen-desktop --help",
+              file=sys.stderr)
+        return EXIT_FAIL
+    return int(gui.run_gui(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

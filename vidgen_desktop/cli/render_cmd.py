@@ -1,0 +1,145 @@
+"""``vidgen-desktop render IMAGE AUDIO -o OUT.mp4``: the app's main job from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import Any, TextIO
+
+from vidgen_desktop.core.cancel import CancelToken
+from vidgen_desktop.core.errors import UsageError
+from vidgen_desktop.core.jobs import ASPECTS, RESOLUTION_PRESETS, Fit, Motion, Quality, RenderJob, Resolution, Tier, \
+    parse_aspect, parse_fps
+from vidgen_desktop.core.progress import ProgressEvent
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("render", help="make a video from an image and an audio file",
+                       description="Make an MP4 from IMAGE and AUDIO. The video lasts exactly as long as the audio.")
+    p.add_argument("image", nargs="?", type=Path, help="picture (JPEG, PNG, WebP, TIFF, BMP, GIF)")
+    p.add_argument("audio", nargs="?", type=Path, help="sound (WAV, MP3, M4A, FLAC, OGG/Opus, or a video's sound)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="output .mp4 file")
+    p.add_argument("--sample", action="store_true", help="use the built-in sample picture and music")
+    p.add_argument("--tier", default="auto", choices=[t.value for t in Tier])
+    p.add_argument("--resolution", help=f"{'|'.join(RESOLUTION_PRESETS)}|WxH (default: from the tier)")
+    p.add_argument("--fps", help="frames per second (default: from the tier)")
+    p.add_argument("--aspect", default="16:9", help=f"{'|'.join(ASPECTS)} (default 16:9)")
+    p.add_argument("--fit", default="blur", choices=[f.value for f in Fit],
+                   help="how a picture of another shape fills the frame (default blur)")
+    p.add_argument("--quality", default="standard", choices=[q.value for q in Quality])
+    p.add_argument("--motion", default="auto", choices=[m.value for m in Motion], help="Ken Burns camera move")
+    p.add_argument("--seed", type=int, help="seed for automatic choices (same seed, same video)")
+    p.add_argument("--json", action="store_true", help="print progress events as JSON lines on stdout")
+    p.set_defaults(func=run)
+
+
+def job_from_args(args: argparse.Namespace) -> RenderJob:
+    if args.sample:
+        if args.image or args.audio:
+            raise UsageError("--sample replaces IMAGE and AUDIO; give one or the other")
+        from vidgen_desktop.engine.sample import sample_paths
+
+        image, audio = sample_paths()
+    else:
+        if args.image is None or args.audio is None:
+            raise UsageError("render needs IMAGE and AUDIO (or --sample)")
+        image, audio = args.image, args.audio
+    return RenderJob(
+        image=image.expanduser(),
+        audio=audio.expanduser(),
+        output=args.output.expanduser().absolute(),
+        tier=Tier(args.tier),
+        resolution=Resolution.parse(args.resolution) if args.resolution else None,
+        fps=parse_fps(args.fps) if args.fps else None,
+        aspect=parse_aspect(args.aspect),
+        fit=Fit(args.fit),
+        quality=Quality(args.quality),
+        motion=Motion(args.motion),
+        seed=args.seed,
+    )
+
+
+def format_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "--:--"
+    s = int(round(seconds))
+    h, rem = divmod(s, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+class ProgressPrinter:
+    """One live line on stderr (rewritten in place on a terminal), or JSON lines on stdout."""
+
+    def __init__(self, as_json: bool, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> None:
+        self.as_json = as_json
+        self.out, self.err = out, err
+        self.tty = err.isatty()
+        self._last_len = 0
+        self._last_plain = ""
+
+    def __call__(self, ev: ProgressEvent) -> None:
+        if self.as_json:
+            self.out.write(json.dumps({"event": "progress", **ev.to_json_dict()}) + "\n")
+            self.out.flush()
+            return
+        if ev.stage == "render":
+            line = (f"rendering  {ev.fraction * 100:5.1f}%  frame {ev.done}/{ev.total}  "
+                    f"elapsed {format_duration(ev.elapsed_s)}  ETA {format_duration(ev.eta_s)}")
+        else:
+            line = f"{ev.stage:<10} {ev.message}"
+        if self.tty:
+            pad = max(0, self._last_len - len(line))
+            self.err.write("\r" + line + " " * pad)
+            self._last_len = len(line)
+        else:
+            # Not a terminal (a log file): one line per stage or per 10 %, not hundreds.
+            key = f"{ev.stage}:{int(ev.fraction * 10)}"
+            if key == self._last_plain:
+                return
+            self._last_plain = key
+            self.err.write(line + "\n")
+        self.err.flush()
+
+    def close(self) -> None:
+        if self.tty and self._last_len:
+            self.err.write("\n")
+            self.err.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    from vidgen_desktop.engine.render import render
+
+    job = job_from_args(args)
+    cancel = CancelToken()
+    printer = ProgressPrinter(args.json)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        def on_sigint(_sig: int, _frame: FrameType | None) -> None:
+            cancel.cancel("cancelled by Ctrl-C")
+        previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        result = render(job, on_progress=printer, cancel=cancel)
+    finally:
+        printer.close()
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    summary = {
+        "event": "done", "output": str(result.output), "tier": result.tier.value, "width": result.width,
+        "height": result.height, "fps": result.fps, "frames": result.frames,
+        "duration_s": round(result.duration_s, 3), "elapsed_s": round(result.elapsed_s, 2), "motion": result.motion,
+        "notes": result.notes,
+    }
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(f"{result.output}  ({result.width}x{result.height}, {result.fps:g} fps, "
+              f"{format_duration(result.duration_s)}, {result.tier.label}, made in {result.elapsed_s:.1f} s)")
+    return 0

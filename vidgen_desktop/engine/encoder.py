@@ -1,0 +1,222 @@
+"""Stream raw YUV 4:2:0 frames into ffmpeg and mux the audio, writing atomically.
+
+Frames go through a small bounded queue to a writer thread, so warping the next
+chunk overlaps with ffmpeg encoding the last one while memory stays flat. The
+file is written beside the target under a temporary name and renamed only on
+success; cancel or failure removes it.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import tempfile
+import threading
+import uuid
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from types import TracebackType
+
+from vidgen_desktop.core.cancel import CancelToken
+from vidgen_desktop.core.errors import OutputError, RenderError
+from vidgen_desktop.core.jobs import Quality
+from vidgen_desktop.engine.ffmpeg import detached_process_kwargs, ffmpeg_exe
+from vidgen_desktop.engine.media import AudioInfo
+
+OUTPUT_EXTENSIONS = frozenset({".mp4", ".m4v", ".mov"})
+#: x264 settings per quality: (preset, crf, audio bitrate).
+X264 = {Quality.DRAFT: ("superfast", 26, "128k"), Quality.STANDARD: ("veryfast", 20, "192k"),
+        Quality.HIGH: ("medium", 17, "256k")}
+#: Target bytes per queued chunk; two chunks may wait in the queue.
+CHUNK_BYTES = 24 << 20
+
+
+@dataclass(frozen=True)
+class EncodeSettings:
+    width: int
+    height: int
+    fps: float
+    quality: Quality = Quality.STANDARD
+
+    @property
+    def fps_rational(self) -> str:
+        f = Fraction(self.fps).limit_denominator(1001)
+        return f"{f.numerator}/{f.denominator}"
+
+    @property
+    def frame_bytes(self) -> int:
+        return self.width * self.height * 3 // 2
+
+    @property
+    def frames_per_chunk(self) -> int:
+        return max(1, CHUNK_BYTES // self.frame_bytes)
+
+
+def check_output_path(output: Path) -> None:
+    """Fail early and clearly if the output cannot be written (before any work is done)."""
+    if output.suffix.lower() not in OUTPUT_EXTENSIONS:
+        raise OutputError(f"{output}: the output must be an .mp4 file (or .m4v/.mov)")
+    folder = output.parent
+    if not folder.is_dir():
+        raise OutputError(f"{folder}: the output folder does not exist")
+    if output.is_dir():
+        raise OutputError(f"{output}: is a folder; give a file name ending in .mp4")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".vidgen-write-test-", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(f"{folder}: the output folder is not writable ({exc.strerror or exc})") from None
+
+
+def audio_can_be_copied(audio: AudioInfo) -> bool:
+    """AAC-LC stereo at 48 kHz goes into the MP4 untouched (no generation loss)."""
+    return audio.codec == "aac" and audio.profile in ("LC", "") and audio.channels == 2 and audio.sample_rate == 48000
+
+
+def ffmpeg_command(settings: EncodeSettings, audio: AudioInfo, target: Path) -> list[str]:
+    preset, crf, abitrate = X264[settings.quality]
+    gop = max(1, round(settings.fps * 2))
+    audio_args = ["-c:a", "copy"] if audio_can_be_copied(audio) else ["-c:a", "aac", "-b:a", abitrate, "-ar",
+                                                                        "48000", "-ac", "2"]
+    return [
+        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+        "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{settings.width}x{settings.height}",
+        "-framerate", settings.fps_rational, "-i", "pipe:0",
+        "-i", str(audio.path),
+        "-map", "0:v:0", "-map", "1:a:0",
+        "-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-profile:v", "high", "-pix_fmt", "yuv420p",
+        "-g", str(gop), "-keyint_min", str(gop), "-flags", "+cgop", "-sc_threshold", "0",
+        "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
+        "-x264-params", "colorprim=bt709:transfer=bt709:colormatrix=bt709:range=tv",
+        *audio_args,
+        "-movflags", "+faststart", "-f", "mp4", str(target),
+    ]
+
+
+class VideoEncoder:
+    """Context manager: ``write(frame_bytes)`` repeatedly, then ``finish()``; exit without finish discards."""
+
+    def __init__(self, output: Path, settings: EncodeSettings, audio: AudioInfo, cancel: CancelToken) -> None:
+        self.output = output
+        self.settings = settings
+        self.audio = audio
+        self.cancel = cancel
+        self.temp = output.with_name(f".{output.stem}.{uuid.uuid4().hex[:8]}.partial{output.suffix}")
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._stderr = tempfile.TemporaryFile()
+        self._thread: threading.Thread | None = None
+        self._write_error: BaseException | None = None
+        self._pending: list[bytes | memoryview] = []
+        self._pending_frames = 0
+        self._finished = False
+        self.frames_written = 0
+
+    def __enter__(self) -> VideoEncoder:
+        cmd = ffmpeg_command(self.settings, self.audio, self.temp)
+        try:
+            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                          stderr=self._stderr, **detached_process_kwargs())
+        except OSError as exc:
+            raise RenderError(f"could not start ffmpeg ({exc})") from None
+        self._thread = threading.Thread(target=self._pump, name="vidgen-encoder-writer", daemon=True)
+        self._thread.start()
+        return self
+
+    def _pump(self) -> None:
+        assert self._proc is not None and self._proc.stdin is not None
+        stdin = self._proc.stdin
+        try:
+            while (chunk := self._queue.get()) is not None:
+                stdin.write(chunk)
+        except (BrokenPipeError, OSError) as exc:
+            self._write_error = exc
+            # Drain so the producer never blocks on a dead encoder.
+            while self._queue.get() is not None:
+                pass
+        finally:
+            try:
+                stdin.close()
+            except OSError:
+                pass
+
+    def _put(self, item: bytes | None) -> None:
+        while True:
+            if self.cancel.cancelled and item is not None:
+                self.cancel.raise_if_cancelled()
+            if self._write_error is not None and item is not None:
+                raise RenderError(f"the video encoder stopped: {self._ffmpeg_error()}")
+            try:
+                self._queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def write(self, *planes: bytes | memoryview) -> None:
+        """Queue one frame given as its Y, U and V planes; chunks are sent when full."""
+        self._pending.extend(planes)
+        self._pending_frames += 1
+        self.frames_written += 1
+        if self._pending_frames >= self.settings.frames_per_chunk:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            chunk, self._pending, self._pending_frames = b"".join(self._pending), [], 0
+            self._put(chunk)
+
+    def finish(self) -> Path:
+        """Close the stream, wait for ffmpeg, move the file into place."""
+        self.flush()
+        self._put(None)
+        assert self._proc is not None and self._thread is not None
+        self._thread.join()
+        while True:
+            try:
+                rc = self._proc.wait(timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                self.cancel.raise_if_cancelled()
+        if rc != 0 or self._write_error is not None:
+            raise RenderError(f"the video encoder failed: {self._ffmpeg_error()}")
+        try:
+            os.replace(self.temp, self.output)
+        except OSError as exc:
+            raise OutputError(f"{self.output}: could not be written ({exc.strerror or exc})") from None
+        self._finished = True
+        return self.output
+
+    def _ffmpeg_error(self) -> str:
+        self._stderr.seek(0)
+        lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else "ffmpeg exited unexpectedly"
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if not self._finished:
+            self._abort()
+        self._stderr.close()
+
+    def _abort(self) -> None:
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+        # The pipe is dead once ffmpeg is killed: the writer drains the queue until it sees None.
+        thread = self._thread
+        for _ in range(100):
+            if thread is None or not thread.is_alive():
+                break
+            try:
+                self._queue.put_nowait(None)
+            except queue.Full:
+                pass
+            thread.join(timeout=0.05)
+        if proc is not None:
+            proc.wait()
+        try:
+            self.temp.unlink(missing_ok=True)
+        except OSError:
+            pass

@@ -1,0 +1,123 @@
+"""Start the window: ``vidgen-desktop`` with no command ends up in :func:`run_gui`.
+
+Start-up order is chosen for speed and safety: logging and the exception hooks first
+(so nothing can fail silently), then Qt, the qasync loop and the window; the engine,
+numpy and the hardware probe come after the first paint, on background threads.
+Shutdown mirrors it: the window closes, the render thread and the pool are joined,
+then the loop is closed, so no thread outlives the QApplication.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication
+
+from vidgen_desktop import APP_NAME, __version__
+from vidgen_desktop.bridge.errors import ExceptionHooks
+from vidgen_desktop.bridge.logging_setup import setup_logging
+from vidgen_desktop.bridge.services import create_services
+from vidgen_desktop.core.paths import app_paths
+
+log = logging.getLogger(__name__)
+_T0 = time.perf_counter()
+
+
+class _FirstPaint(QObject):
+    """Calls back once, when the window is first painted: "window shown" for the start-up figure."""
+
+    def __init__(self, callback: Callable[[], None]) -> None:
+        super().__init__()
+        self._callback: Callable[[], None] | None = callback
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if self._callback is not None and event.type() == QEvent.Type.Paint:
+            cb, self._callback = self._callback, None
+            cb()
+        return False
+
+
+def _make_app(argv: Sequence[str]) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    # High-DPI scaling is on by default in Qt 6; pass fractional factors through unrounded.
+    QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication([sys.argv[0] if sys.argv else APP_NAME, *argv])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName("vidgen-desktop")
+    return app
+
+
+def run_gui(argv: Sequence[str] = (), *, on_shown: Callable[[], None] | None = None) -> int:
+    """Open the window and run until it is closed. Returns the process exit code.
+
+    ``on_shown`` is called once at the first paint (the start-up benchmark uses it).
+    """
+    import qasync
+
+    from vidgen_desktop.ui.imaging import app_icon
+    from vidgen_desktop.ui.main_window import MainWindow
+    from vidgen_desktop.ui.style import STYLESHEET
+
+    paths = app_paths()
+    log_file = setup_logging(paths.logs)
+    app = _make_app(argv)
+    app.setWindowIcon(app_icon())
+    app.setStyleSheet(STYLESHEET)
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    services = create_services(paths, log_file=log_file)
+    hooks = ExceptionHooks(services.reporter).install()
+    loop.set_exception_handler(_loop_exception_handler(services.reporter.report))
+
+    window = MainWindow(services)
+
+    def shown() -> None:
+        log.info("window shown %.3f s after the UI module was imported", time.perf_counter() - _T0)
+        if on_shown is not None:
+            on_shown()
+
+    first_paint = _FirstPaint(shown)
+    window.installEventFilter(first_paint)
+    window.show()
+    try:
+        loop.run_forever()
+    finally:
+        window.removeEventFilter(first_paint)
+        services.shutdown()  # joins the render thread and the pool before Qt goes away
+        loop.close()
+        hooks.uninstall()
+        asyncio.set_event_loop(None)
+        log.info("VidGen closed")
+    return 0
+
+
+def _loop_exception_handler(report: Callable[[BaseException], object]) -> Callable[[asyncio.AbstractEventLoop, dict[str, object]], None]:
+    """Exceptions nobody awaited in the qasync loop: log them and tell the window."""
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
+        exc = context.get("exception")
+        log.error("asyncio: %s", context.get("message"), exc_info=exc if isinstance(exc, BaseException) else None)
+        if isinstance(exc, Exception):
+            report(exc)
+
+    return handler
+
+
+def main() -> int:
+    """``python -m vidgen_desktop.ui.app`` (handy when the CLI is broken)."""
+    return run_gui(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
