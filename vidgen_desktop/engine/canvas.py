@@ -78,8 +78,8 @@ def _blurred_fill(arr: RGB, size: tuple[int, int]) -> RGB:
     cover = resize_rgb(arr, (max(small_w, round(iw * s)), max(small_h, round(ih * s))))
     yx, xx = (cover.shape[0] - small_h) // 2, (cover.shape[1] - small_w) // 2
     small = np.ascontiguousarray(cover[yx:yx + small_h, xx:xx + small_w])
-    small = cv2.GaussianBlur(small, (0, 0), sigmaX=4.0, borderType=cv2.BORDER_REFLECT)
-    big: RGB = cv2.resize(small, (cw, ch), interpolation=cv2.INTER_CUBIC)
+    blurred = cv2.GaussianBlur(small, (0, 0), sigmaX=4.0, borderType=cv2.BORDER_REFLECT)
+    big = cv2.resize(blurred, (cw, ch), interpolation=cv2.INTER_CUBIC)
     return (big.astype(np.float32) * 0.55).astype(np.uint8)
 
 

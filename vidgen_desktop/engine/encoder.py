@@ -1,7 +1,8 @@
 """Stream raw YUV 4:2:0 frames into ffmpeg and mux the audio, writing atomically.
 
-Frames go through a small bounded queue to a writer thread, so warping the next
-chunk overlaps with ffmpeg encoding the last one while memory stays flat. The
+Frames go through a small bounded queue (one chunk, ~24 MB) to a writer thread, so
+warping the next frames overlaps with ffmpeg encoding the last ones while memory
+stays flat whatever the length. The
 file is written beside the target under a temporary name and renamed only on
 success; cancel or failure removes it.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import queue
 import subprocess
+import sys
 import tempfile
 import threading
 import uuid
@@ -29,8 +31,12 @@ OUTPUT_EXTENSIONS = frozenset({".mp4", ".m4v", ".mov"})
 #: x264 settings per quality: (preset, crf, audio bitrate).
 X264 = {Quality.DRAFT: ("superfast", 26, "128k"), Quality.STANDARD: ("veryfast", 20, "192k"),
         Quality.HIGH: ("medium", 17, "256k")}
-#: Target bytes per queued chunk; two chunks may wait in the queue.
+#: Bytes of frames that may wait for the encoder (a chunk); the producer blocks beyond it.
 CHUNK_BYTES = 24 << 20
+#: Linux lets a pipe buffer grow to 1 MiB (default 64 KiB): fewer wake-ups per frame.
+PIPE_BYTES = 1 << 20
+
+Planes = tuple["bytes | memoryview", ...]
 
 
 @dataclass(frozen=True)
@@ -105,13 +111,11 @@ class VideoEncoder:
         self.audio = audio
         self.cancel = cancel
         self.temp = output.with_name(f".{output.stem}.{uuid.uuid4().hex[:8]}.partial{output.suffix}")
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+        self._queue: queue.Queue[Planes | None] = queue.Queue(maxsize=settings.frames_per_chunk)
         self._proc: subprocess.Popen[bytes] | None = None
         self._stderr = tempfile.TemporaryFile()
         self._thread: threading.Thread | None = None
         self._write_error: BaseException | None = None
-        self._pending: list[bytes | memoryview] = []
-        self._pending_frames = 0
         self._finished = False
         self.frames_written = 0
 
@@ -122,6 +126,7 @@ class VideoEncoder:
                                           stderr=self._stderr, **detached_process_kwargs())
         except OSError as exc:
             raise RenderError(f"could not start ffmpeg ({exc})") from None
+        _grow_pipe(self._proc.stdin)
         self._thread = threading.Thread(target=self._pump, name="vidgen-encoder-writer", daemon=True)
         self._thread.start()
         return self
@@ -130,8 +135,8 @@ class VideoEncoder:
         assert self._proc is not None and self._proc.stdin is not None
         stdin = self._proc.stdin
         try:
-            while (chunk := self._queue.get()) is not None:
-                stdin.write(chunk)
+            while (planes := self._queue.get()) is not None:
+                stdin.writelines(planes)
         except (BrokenPipeError, OSError) as exc:
             self._write_error = exc
             # Drain so the producer never blocks on a dead encoder.
@@ -143,7 +148,7 @@ class VideoEncoder:
             except OSError:
                 pass
 
-    def _put(self, item: bytes | None) -> None:
+    def _put(self, item: Planes | None) -> None:
         while True:
             if self.cancel.cancelled and item is not None:
                 self.cancel.raise_if_cancelled()
@@ -156,21 +161,12 @@ class VideoEncoder:
                 continue
 
     def write(self, *planes: bytes | memoryview) -> None:
-        """Queue one frame given as its Y, U and V planes; chunks are sent when full."""
-        self._pending.extend(planes)
-        self._pending_frames += 1
+        """Queue one frame given as its Y, U and V planes (the buffers must not be reused)."""
+        self._put(planes)
         self.frames_written += 1
-        if self._pending_frames >= self.settings.frames_per_chunk:
-            self.flush()
-
-    def flush(self) -> None:
-        if self._pending:
-            chunk, self._pending, self._pending_frames = b"".join(self._pending), [], 0
-            self._put(chunk)
 
     def finish(self) -> Path:
         """Close the stream, wait for ffmpeg, move the file into place."""
-        self.flush()
         self._put(None)
         assert self._proc is not None and self._thread is not None
         self._thread.join()
@@ -219,4 +215,14 @@ class VideoEncoder:
         try:
             self.temp.unlink(missing_ok=True)
         except OSError:
+            pass
+
+
+def _grow_pipe(stream: object) -> None:
+    if sys.platform.startswith("linux"):
+        try:
+            import fcntl
+
+            fcntl.fcntl(stream.fileno(), 1031, PIPE_BYTES)  # type: ignore[attr-defined]  # F_SETPIPE_SZ
+        except (OSError, AttributeError, ValueError):
             pass

@@ -35,7 +35,7 @@ def open_image(path: Path | str, *, want: tuple[int, int] | None = None) -> Imag
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             Image.MAX_IMAGE_PIXELS = None  # we check the size ourselves, with a clearer message
-            im = Image.open(path)
+            im: Image.Image = Image.open(path)
     except UnidentifiedImageError:
         if path.suffix.lower() in AUDIO_EXTENSIONS:
             raise InputError(path, "is an audio file, not an image", hint="did you swap IMAGE and AUDIO?") from None
@@ -114,5 +114,4 @@ def resize_rgb(arr: RGB, size: tuple[int, int]) -> RGB:
         return arr
     shrinking = w * h < arr.shape[0] * arr.shape[1]
     interp = cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC
-    out: RGB = cv2.resize(arr, (w, h), interpolation=interp)
-    return out
+    return np.asarray(cv2.resize(arr, (w, h), interpolation=interp), dtype=np.uint8)

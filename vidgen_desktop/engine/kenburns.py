@@ -47,4 +47,4 @@ def render_frames(canvas: YuvCanvas, path: CameraPath, out_size: tuple[int, int]
         y = cv2.warpAffine(canvas.y, m_luma, (ow, oh), flags=flags, borderMode=border)
         u = cv2.warpAffine(canvas.u, m_chroma, (ow // 2, oh // 2), flags=flags, borderMode=border)
         v = cv2.warpAffine(canvas.v, m_chroma, (ow // 2, oh // 2), flags=flags, borderMode=border)
-        yield Frame(y, u, v)
+        yield Frame(np.asarray(y, np.uint8), np.asarray(u, np.uint8), np.asarray(v, np.uint8))

@@ -234,7 +234,8 @@ class ModelStore:
     @property
     def client(self) -> HubClient:
         if self._client is None:
-            self._client = HubClient(self._endpoint, self._token, timeout=self.retry.stall_timeout)
+            self._client = HubClient(self._endpoint, self._token, timeout=self.retry.stall_timeout,
+                                     api_backoff=self.retry.base_delay)
         return self._client
 
     @property

@@ -146,7 +146,7 @@ def download_file(client: HubClient, *, model_id: str, repo: str, commit: str, r
                     while offset < remote.size:
                         if cancel.cancelled:
                             cancel.raise_if_cancelled()
-                        block = resp.read(min(policy.chunk, remote.size - offset))
+                        block = resp.read1(min(policy.chunk, remote.size - offset))  # what has arrived: a stall loses nothing
                         if not block:
                             raise TransientHTTPError("the connection closed before the end of the file")
                         try:

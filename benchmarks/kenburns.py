@@ -1,0 +1,137 @@
+"""Ken Burns benchmark: our render vs the encoder floor vs ffmpeg zoompan, and peak memory.
+
+Run: ``OMP_NUM_THREADS=1 python benchmarks/kenburns.py [--seconds 60] [--long 600]``
+
+* render   - ``vidgen_desktop.engine.render`` at 1080p30 from a ~4000x3000 photo, default motion.
+* floor    - ffmpeg re-encoding our output (moving content, same frame count) with the same
+             encoder settings: the cost of x264 alone, which no renderer can beat.
+* zoompan  - the usual recipe: upscale first (to hide some jitter), zoompan, same encoder.
+* peak RSS - whole process tree (Python + ffmpeg), sampled every 50 ms, at --seconds and --long.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from vidgen_desktop.core.jobs import Quality, RenderJob, Resolution, Tier  # noqa: E402
+from vidgen_desktop.engine.encoder import X264  # noqa: E402
+from vidgen_desktop.engine.ffmpeg import ffmpeg_exe  # noqa: E402
+from vidgen_desktop.engine.sample import make_landscape  # noqa: E402
+
+
+class PeakRss:
+    """Samples the RSS of a process and all its children."""
+
+    def __init__(self, pid: int) -> None:
+        self.proc = psutil.Process(pid)
+        self.peak = 0
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            try:
+                for p in [self.proc, *self.proc.children(recursive=True)]:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(0.05)
+
+    def __enter__(self) -> PeakRss:
+        self._t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._t.join()
+
+
+def make_inputs(folder: Path, seconds: float) -> tuple[Path, Path]:
+    photo = folder / "photo.jpg"
+    if not photo.exists():
+        make_landscape(4000, 3000).save(photo, quality=92)
+    audio = folder / f"audio_{int(seconds)}.m4a"
+    if not audio.exists():
+        subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
+                        f"sine=frequency=220:sample_rate=44100:duration={seconds}", "-c:a", "aac", str(audio)],
+                       check=True)
+    return photo, audio
+
+
+def render_in_child(photo: Path, audio: Path, out: Path) -> tuple[float, int]:
+    """Render in a fresh process so RSS is measured for the render alone."""
+    code = (
+        "import sys; from pathlib import Path; "
+        "from vidgen_desktop.core.jobs import RenderJob, Resolution, Tier; "
+        "from vidgen_desktop.engine.render import render; "
+        f"render(RenderJob(Path({str(photo)!r}), Path({str(audio)!r}), Path({str(out)!r}), tier=Tier.KENBURNS, "
+        "resolution=Resolution.parse('1080p'), fps=30.0))"
+    )
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "VIDGEN_HOME": str(out.parent)})
+    with PeakRss(proc.pid) as rss:
+        rc = proc.wait()
+    if rc != 0:
+        raise SystemExit(f"render failed ({rc})")
+    return time.perf_counter() - t0, rss.peak
+
+
+def timed(cmd: list[str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--long", type=float, default=600.0, help="second audio length for the memory check (0: skip)")
+    ap.add_argument("--workdir", type=Path, default=ROOT / ".bench")
+    args = ap.parse_args()
+    args.workdir.mkdir(exist_ok=True)
+    photo, audio = make_inputs(args.workdir, args.seconds)
+    preset, crf, _ = X264[Quality.STANDARD]
+    frames = int(round(args.seconds * 30))
+    enc = ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p", "-an"]
+    ff = [ffmpeg_exe(), "-v", "error", "-y"]
+    results: dict[str, float] = {}
+
+    ours = args.workdir / "ours.mp4"
+    results["render_s"], results["peak_rss_mb"] = render_in_child(photo, audio, ours)
+    results["peak_rss_mb"] /= 1 << 20
+    results["floor_s"] = timed([*ff, "-i", str(ours), *enc, str(args.workdir / "floor.mp4")])
+    zoompan = ("scale=8000:-1,zoompan=z='min(zoom+0.0005,1.15)':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)'"
+               f":d={frames}:s=1920x1080:fps=30")
+    results["zoompan_s"] = timed([*ff, "-i", str(photo), "-vf", zoompan, "-frames:v", str(frames), *enc,
+                                  str(args.workdir / "zoompan.mp4")])
+    if args.long:
+        _, long_audio = make_inputs(args.workdir, args.long)
+        long_s, long_rss = render_in_child(photo, long_audio, args.workdir / "long.mp4")
+        results["long_render_s"] = long_s
+        results["long_peak_rss_mb"] = long_rss / (1 << 20)
+        results["rss_growth_pct"] = 100.0 * (results["long_peak_rss_mb"] / results["peak_rss_mb"] - 1.0)
+    results["render_vs_floor"] = results["render_s"] / results["floor_s"]
+    results["zoompan_vs_render"] = results["zoompan_s"] / results["render_s"]
+    print(json.dumps({k: round(v, 2) for k, v in results.items()}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
