@@ -23,13 +23,8 @@ MAX_PIXELS = 250_000_000
 RGB = npt.NDArray[np.uint8]
 
 
-def open_image(path: Path | str, *, want: tuple[int, int] | None = None) -> Image.Image:
-    """Open, validate and orient a picture; returns an RGB image.
-
-    ``want`` is the smallest size the caller needs: JPEGs are then decoded at a
-    reduced scale (1/2, 1/4, 1/8) that still covers it, which is fast and light.
-    """
-    path = Path(path)
+def _open_header(path: Path) -> Image.Image:
+    """Open lazily (no pixels decoded) and check type and size; the shared first step."""
     _check_readable(path, "an image")
     try:
         with warnings.catch_warnings():
@@ -48,12 +43,36 @@ def open_image(path: Path | str, *, want: tuple[int, int] | None = None) -> Imag
                                f"{MAX_PIXELS / 1e6:.0f} megapixels are refused")
     if w < 1 or h < 1:
         raise InputError(path, "has no pixels")
+    return im
+
+
+def _orientation(im: Image.Image) -> int:
+    try:
+        return int(im.getexif().get(0x0112, 1))
+    except (OSError, ValueError, SyntaxError):
+        return 1
+
+
+def image_size(path: Path | str) -> tuple[int, int]:
+    """Displayed (EXIF-oriented) size, from the header only: cheap even for huge pictures."""
+    im = _open_header(Path(path))
+    w, h = im.size
+    return (h, w) if _orientation(im) in (5, 6, 7, 8) else (w, h)
+
+
+def open_image(path: Path | str, *, want: tuple[int, int] | None = None) -> Image.Image:
+    """Open, validate and orient a picture; returns an RGB image.
+
+    ``want`` is the smallest size the caller needs: JPEGs are then decoded at a
+    reduced scale (1/2, 1/4, 1/8) that still covers it, which is fast and light.
+    """
+    path = Path(path)
+    im = _open_header(path)
     try:
         if getattr(im, "n_frames", 1) > 1:
             im.seek(0)  # animated GIF/WebP: first frame
         if want is not None and im.format == "JPEG":
-            orientation = im.getexif().get(0x0112, 1)
-            ww, wh = (want[1], want[0]) if orientation in (5, 6, 7, 8) else want
+            ww, wh = (want[1], want[0]) if _orientation(im) in (5, 6, 7, 8) else want
             im.draft("RGB", (max(1, ww), max(1, wh)))
         im.load()
         im = ImageOps.exif_transpose(im) or im
@@ -90,12 +109,6 @@ def _flatten_alpha(rgba: Image.Image) -> Image.Image:
     bg = 1.0 if dark else 0.0
     out = arr[..., :3] * alpha + bg * (1.0 - alpha)
     return Image.fromarray(np.clip(out * 255.0 + 0.5, 0, 255).astype(np.uint8), "RGB")
-
-
-def image_size(path: Path | str) -> tuple[int, int]:
-    """Displayed (EXIF-oriented) size without decoding all pixels."""
-    im = open_image(path, want=(1, 1))
-    return im.size
 
 
 def load_thumbnail(path: Path | str, max_side: int) -> RGB:

@@ -19,7 +19,7 @@ from vidgen_desktop.core.progress import EtaEstimator, ProgressCallback, Progres
 from vidgen_desktop.core.tiers import TierDecision
 from vidgen_desktop.engine.canvas import fit_canvas, rgb_to_yuv420, yuv420_to_rgb
 from vidgen_desktop.engine.encoder import EncodeSettings, VideoEncoder, check_output_path
-from vidgen_desktop.engine.image_io import IMAGE_EXTENSIONS, open_image
+from vidgen_desktop.engine.image_io import IMAGE_EXTENSIONS, image_size, open_image
 from vidgen_desktop.engine.kenburns import render_frames
 from vidgen_desktop.engine.media import AUDIO_EXTENSIONS, AudioInfo, probe_audio
 from vidgen_desktop.engine.motion import ZOOM, CameraPath, resolve_motion
@@ -69,9 +69,8 @@ def validate_inputs(job: RenderJob) -> AudioInfo:
         if src.exists() and job.output.exists() and src.resolve() == job.output.resolve():
             raise OutputError(f"{job.output}: the output would overwrite an input file")
     check_output_path(job.output)
-    audio = probe_audio(job.audio)
-    open_image(job.image, want=(1, 1))  # header + orientation only: fails fast on bad images
-    return audio
+    image_size(job.image)  # header only: a wrong or swapped file fails before the audio is decoded
+    return probe_audio(job.audio)
 
 
 def plan_render(job: RenderJob, audio: AudioInfo, decision: TierDecision, image_size: tuple[int, int]) -> RenderPlan:
@@ -117,9 +116,7 @@ def render(
     cancel.raise_if_cancelled()
 
     emit("prepare", message="preparing the picture")
-    header = open_image(job.image, want=(1, 1))
-    plan = plan_render(job, audio, decision, header.size)
-    del header
+    plan = plan_render(job, audio, decision, image_size(job.image))
     out_size = (plan.width, plan.height)
     picture = open_image(job.image, want=(math.ceil(plan.width * ZOOM), math.ceil(plan.height * ZOOM)))
     canvas = rgb_to_yuv420(fit_canvas(picture, out_size, job.fit, ZOOM))
