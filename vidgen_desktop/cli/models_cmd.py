@@ -188,20 +188,27 @@ def _download(store: ModelStore, args: argparse.Namespace) -> int:
     printer = ProgressPrinter(sys.stderr)
     outcome: dict[str, Any] = {}
 
+    finished = threading.Event()
+
     def work() -> None:
         try:
             outcome["manifest"] = store.download(entry.id, accept_licence=accept, on_progress=printer, cancel=token)
-        except BaseException as exc:  # handed to the main thread as is
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread as is
             outcome["error"] = exc
+        finally:
+            finished.set()
 
-    worker = threading.Thread(target=work, name=f"download-{entry.id}", daemon=True)
-    worker.start()
+    # The download runs on a worker so that Ctrl-C (delivered to the main thread) becomes a
+    # clean cancel. Wait on an Event, not Thread.join: a join interrupted by KeyboardInterrupt
+    # can report the thread finished while it still runs (CPython gh-90882).
+    threading.Thread(target=work, name=f"download-{entry.id}", daemon=True).start()
     try:
-        while worker.is_alive():
-            worker.join(0.2)
+        while not finished.wait(0.2):
+            pass
     except KeyboardInterrupt:
         token.cancel("cancelled by Ctrl-C")
-        worker.join()
+        while not finished.wait(0.2):
+            pass
     printer.end()
     error = outcome.get("error")
     if isinstance(error, CancelledError):

@@ -102,10 +102,11 @@ class TransientHTTPError(Exception):
     """A failure worth retrying (connection refused/reset, timeout, 5xx, 429)."""
 
     def __init__(self, reason: str, *, connect: bool = False, status: int | None = None,
-                 retry_after: float | None = None) -> None:
+                 retry_after: float | None = None, dns: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.connect = connect
+        self.dns = dns
         self.status = status
         self.retry_after = retry_after
 
@@ -178,7 +179,7 @@ class HubClient:
         except urllib.error.URLError as exc:
             reason = exc.reason
             text = str(getattr(reason, "strerror", None) or reason)
-            raise TransientHTTPError(text, connect=True) from None
+            raise TransientHTTPError(text, connect=True, dns=isinstance(reason, socket.gaierror)) from None
         except TimeoutError:
             raise TransientHTTPError("timed out waiting for the server", connect=True) from None
         except (ConnectionError, OSError) as exc:
@@ -212,8 +213,8 @@ class HubClient:
                                             f"(is {self.endpoint} a Hugging Face endpoint?)") from None
             except TransientHTTPError as exc:
                 last = exc
-                if isinstance(exc.__context__, socket.gaierror):
-                    break  # DNS failure: retrying will not help
+                if exc.dns:
+                    break  # name resolution failed: offline, retrying will not help
             except (TimeoutError, ConnectionError) as exc:
                 last = TransientHTTPError(str(exc) or type(exc).__name__)
             if attempt + 1 < self.api_attempts:

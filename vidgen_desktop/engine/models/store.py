@@ -192,20 +192,21 @@ class _VerifiedRecords:
         except (OSError, ValueError):
             self._data = {}
 
-    def get(self, rel: str, dest: Path) -> str | None:
+    def get(self, rel: str, dest: Path, etag: str) -> str | None:
         rec = self._data.get(rel)
         try:
             st = dest.stat()
         except OSError:
             return None
-        if isinstance(rec, dict) and rec.get("size") == st.st_size and rec.get("mtime_ns") == st.st_mtime_ns:
+        if (isinstance(rec, dict) and rec.get("etag") == etag and rec.get("size") == st.st_size
+                and rec.get("mtime_ns") == st.st_mtime_ns):
             sha = rec.get("sha256")
             return sha if isinstance(sha, str) else None
         return None
 
-    def put(self, rel: str, dest: Path, sha256: str) -> None:
+    def put(self, rel: str, dest: Path, etag: str, sha256: str) -> None:
         st = dest.stat()
-        self._data[rel] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": sha256}
+        self._data[rel] = {"etag": etag, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": sha256}
         self._path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self._path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self._data), encoding="utf-8")
@@ -444,7 +445,7 @@ class ModelStore:
         remote, dest = pf.remote, model_dir / pf.rel
         meter.start_file(pf.rel, remote.size)
         if dest.is_file():
-            known = records.get(pf.rel, dest)
+            known = records.get(pf.rel, dest, remote.etag)
             if known is not None:
                 meter.add(remote.size, network=False)
                 return known, "present"
@@ -453,7 +454,7 @@ class ModelStore:
                 d = Digests(git_size=None if remote.sha256 else remote.size)
                 feed_file(d, dest, on_bytes=lambda n: meter.add(n, network=False), cancel=cancel)
                 if expected_match(d, sha256=remote.sha256, git_oid=remote.git_oid):
-                    records.put(pf.rel, dest, d.sha256)
+                    records.put(pf.rel, dest, remote.etag, d.sha256)
                     return d.sha256, "present"
                 meter.rewind_file(remote.size)
             dest.unlink()
@@ -461,13 +462,13 @@ class ModelStore:
         if hit is not None:
             sha = self._place_from_cache(hit, dest, pf, model_dir, meter, cancel)
             if sha is not None:
-                records.put(pf.rel, dest, sha)
+                records.put(pf.rel, dest, remote.etag, sha)
                 return sha, "hf-cache"
         meter.set_phase("download")
         sha = download_file(self.client, model_id=entry.id, repo=pf.repo, commit=pf.commit, remote=remote, dest=dest,
                             part=part_path(model_dir, pf.rel), meter=meter, cancel=cancel, policy=self.retry,
                             watchdog=dog)
-        records.put(pf.rel, dest, sha)
+        records.put(pf.rel, dest, remote.etag, sha)
         return sha, "download"
 
     def _place_from_cache(self, src: Path, dest: Path, pf: PlannedFile, model_dir: Path, meter: ProgressMeter,
