@@ -48,9 +48,18 @@ def test_human_output(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "Ken Burns pan & zoom: runnable" in out
 
 
+def _install(models: Path, model_id: str) -> None:
+    """A complete install as the model store records it: one file and its manifest."""
+    from vidgen_desktop.engine.models.manifest import Manifest, ManifestFile, write_manifest
+
+    d = models / model_id
+    d.mkdir(parents=True)
+    (d / "model_index.json").write_text("{}")
+    write_manifest(d, Manifest(model_id, model_id, (ManifestFile("model_index.json", 2, "0" * 64),)))
+
+
 def test_installed_models_reach_the_decision(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (home / "models" / "svd").mkdir(parents=True)
-    (home / "models" / "svd" / INSTALLED_MARKER).write_text("{}")
+    _install(home / "models", "svd")
     assert _run("--json", "--tier", "svd") == 0
     decision = json.loads(capsys.readouterr().out)["decision"]
     assert decision["requested"] == "svd"
@@ -58,11 +67,14 @@ def test_installed_models_reach_the_decision(home: Path, capsys: pytest.CaptureF
     assert any("SVD-XT is not installed" in m for m in decision["options"]["svd-xt"]["missing"])
 
 
-def test_installed_models_needs_the_marker(tmp_path: Path) -> None:
+def test_installed_models_needs_a_complete_install_record(tmp_path: Path) -> None:
     assert installed_models(tmp_path / "missing") == frozenset()
-    (tmp_path / "svd").mkdir()  # half-downloaded: no marker yet
-    (tmp_path / "animatediff").mkdir()
-    (tmp_path / "animatediff" / INSTALLED_MARKER).write_text("{}")
+    (tmp_path / "svd").mkdir()  # half-downloaded: no record yet
+    _install(tmp_path, "animatediff")
+    _install(tmp_path, "svd-xt")
+    (tmp_path / "svd-xt" / "model_index.json").unlink()  # recorded, but a file has gone
+    (tmp_path / "bogus").mkdir()
+    (tmp_path / "bogus" / INSTALLED_MARKER).write_text("{}")  # not a readable record
     (tmp_path / "stray-file").write_text("")
     assert installed_models(tmp_path) == frozenset({"animatediff"})
 

@@ -1,26 +1,19 @@
-"""Which models are installed. Minimal for now: a marker file per model folder.
+"""Which models are installed, for the tier picker: the model store's own verdict.
 
-The model manager writes ``<models_dir>/<id>/vidgen-installed.json`` only after a
-download has finished, so a half-downloaded folder never counts. A later issue
-replaces the check with full file verification; :func:`installed_models` keeps its
-signature so the tier picker and the CLI need not change.
+A model counts only when its install record (written last by the store) lists
+files that are all present with their recorded sizes, so a half-downloaded or
+damaged folder never selects a tier. Full hashing is ``models verify``'s job.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-INSTALLED_MARKER = "vidgen-installed.json"
+from vidgen_desktop.engine.models.manifest import MANIFEST_NAME as INSTALLED_MARKER  # noqa: F401
 
 
 def installed_models(models_dir: Path) -> frozenset[str]:
-    """Ids of the models whose folder under ``models_dir`` holds the install marker.
+    """Ids of complete models under ``models_dir``; a missing folder means none (first start)."""
+    from vidgen_desktop.engine.models.store import ModelStore
 
-    A missing or unreadable ``models_dir`` means nothing is installed, not an error:
-    the app must start before any model was ever downloaded.
-    """
-    try:
-        entries = list(models_dir.iterdir())
-    except OSError:
-        return frozenset()
-    return frozenset(e.name for e in entries if (e / INSTALLED_MARKER).is_file())
+    return ModelStore(models_dir).installed_ids()
