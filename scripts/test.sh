@@ -11,7 +11,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   fi
 fi
-scripts/setup.sh dev
+scripts/setup.sh dev media
 export PATH="$PWD/.venv/bin:$PATH" OMP_NUM_THREADS=1 QT_QPA_PLATFORM=offscreen
 echo "== import contracts"; lint-imports
 echo "== types (core, engine)"; mypy

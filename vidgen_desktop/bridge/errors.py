@@ -104,7 +104,7 @@ class ExceptionHooks:
         log.error("unhandled exception", exc_info=(exc_type, exc, tb))
         try:
             self._reporter.report(exc)
-        except Exception:  # noqa: BLE001 - the hook itself must never raise
+        except Exception:  # the hook itself must never raise
             log.exception("could not report an exception to the window")
 
     def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
@@ -114,5 +114,5 @@ class ExceptionHooks:
                   exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
         try:
             self._reporter.report(args.exc_value)
-        except Exception:  # noqa: BLE001
+        except Exception:  # the hook itself must never raise
             log.exception("could not report a thread exception to the window")

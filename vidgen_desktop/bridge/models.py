@@ -1,7 +1,7 @@
-"""The model catalogue as rows for the window: size, VRAM, licence, installed, and "fits this machine".
+"""The model catalogue as rows for the window: size, VRAM, licence, installed state, "fits this machine".
 
-Read-only for now: downloads, cancel and delete arrive with the model manager, which
-will replace :func:`model_rows`' installed check with its own verified status.
+Read-only for now: the model manager's :class:`ModelStore` supplies the catalogue and
+each model's verified state; download, cancel and delete controls are wired later.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ class ModelRow:
     vram_gb: float | None
     licences: tuple[str, ...]
     gated: bool
-    installed: bool
+    #: "installed", "incomplete" or "not-installed" (the store's ModelState values).
+    state: str
+    problems: tuple[str, ...]
     #: ``True`` fits, ``False`` too large, ``None`` unknown (hardware not probed yet).
     fits: bool | None
     fit_reason: str
@@ -51,15 +53,13 @@ def fits(vram_gb: float | None, gpu_gb: float | None) -> tuple[bool | None, str]
 
 def model_rows(paths: AppPaths, hw: object | None = None) -> list[ModelRow]:
     """Blocking (reads the catalogue and the models folder): run on the background pool."""
-    from vidgen_desktop.engine.model_index import installed_models
-    from vidgen_desktop.engine.models.catalogue import full_catalogue
+    from vidgen_desktop.engine.models import ModelStore
 
-    catalogue = full_catalogue(paths.models)
-    installed = installed_models(paths.models)
     gpu_gb = _best_gpu_gb(hw)
     rows: list[ModelRow] = []
-    for e in catalogue:
+    for st in ModelStore(paths.models).list():
+        e = st.entry
         ok, why = fits(e.vram_gb, gpu_gb)
         rows.append(ModelRow(e.id, e.name, e.tier, e.download_bytes, e.vram_gb,
-                             tuple(lic.name for lic in e.licences), e.gated, e.id in installed, ok, why))
+                             tuple(lic.name for lic in e.licences), e.gated, st.state.value, st.problems, ok, why))
     return rows

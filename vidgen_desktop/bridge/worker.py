@@ -106,7 +106,7 @@ class RenderWorker(QObject):
         except CancelledError:
             log.info("render %d cancelled", request.job_id)
             self.cancelled.emit(request.job_id)
-        except Exception as exc:  # noqa: BLE001 - every failure must reach the window, never kill the thread
+        except Exception as exc:  # every failure must reach the window, never kill the thread
             if request.cancel.cancelled:
                 # A cancel can surface as another error (e.g. ffmpeg's pipe closed under it).
                 log.info("render %d cancelled (%s)", request.job_id, exc)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -57,22 +58,38 @@ def _make_app(argv: Sequence[str]) -> QApplication:
     return app
 
 
+def display_problem() -> str | None:
+    """Why no window can open here, or ``None``. Qt would abort the process instead of saying it."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("no display found (DISPLAY and WAYLAND_DISPLAY are not set). Run it from a desktop session, "
+            "or use the command line: vidgen-desktop render --help")
+
+
 def run_gui(argv: Sequence[str] = (), *, on_shown: Callable[[], None] | None = None) -> int:
     """Open the window and run until it is closed. Returns the process exit code.
 
     ``on_shown`` is called once at the first paint (the start-up benchmark uses it).
     """
+    problem = display_problem()
+    if problem:
+        print(f"error: the window cannot open: {problem}", file=sys.stderr)
+        return 1
     import qasync
 
     from vidgen_desktop.ui.imaging import app_icon
     from vidgen_desktop.ui.main_window import MainWindow
     from vidgen_desktop.ui.style import STYLESHEET
+    from vidgen_desktop.ui.theme import ThemeFollower
 
     paths = app_paths()
     log_file = setup_logging(paths.logs)
     app = _make_app(argv)
     app.setWindowIcon(app_icon())
     app.setStyleSheet(STYLESHEET)
+    theme = ThemeFollower(app)  # noqa: F841 - parented to the app; follows light/dark changes
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

@@ -24,6 +24,6 @@ def show_in_folder(path: Path) -> bool:
             return bool(QProcess.startDetached("explorer.exe", [f"/select,{path}"]))
         if sys.platform == "darwin":
             return bool(QProcess.startDetached("open", ["-R", str(path)]))
-    except Exception:  # noqa: BLE001 - fall back to opening the folder
+    except Exception:  # fall back to opening the folder
         log.exception("could not reveal %s", path)
     return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent))))

@@ -21,7 +21,7 @@ def stage_label(stage: str) -> str:
 
 def clock(seconds: float) -> str:
     """``0:08``, ``12:34``, ``1:02:03``: how a media player shows time."""
-    s = max(0, int(round(seconds)))
+    s = max(0, round(seconds))
     h, rem = divmod(s, 3600)
     m, s = divmod(rem, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
@@ -34,9 +34,9 @@ def eta_phrase(eta_s: float | None) -> str:
     if eta_s < 1.5:
         return "almost done"
     if eta_s < 60:
-        return f"about {int(math.ceil(eta_s / 5) * 5) if eta_s > 10 else int(round(eta_s))} s left"
+        return f"about {math.ceil(eta_s / 5) * 5 if eta_s > 10 else round(eta_s)} s left"
     if eta_s < 3600:
-        return f"about {int(round(eta_s / 60))} min left"
+        return f"about {round(eta_s / 60)} min left"
     return f"about {eta_s / 3600:.1f} h left"
 
 
@@ -55,7 +55,7 @@ def progress_details(event: ProgressEvent) -> str:
     return " · ".join(parts)
 
 
-def gigabytes(mb: int | float | None) -> str:
+def gigabytes(mb: float | None) -> str:
     if mb is None:
         return "unknown"
     return f"{mb / 1024:.1f} GB"

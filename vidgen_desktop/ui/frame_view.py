@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
@@ -18,7 +18,10 @@ class FrameView(QWidget):
         self._placeholder = placeholder
         self._play_badge = False
         self.setMinimumSize(QSize(240, 135))
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # As tall as a 16:9 frame at this width, no taller: the result text sits right below the video.
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self.setAccessibleName("Video preview")
 
     def sizeHint(self) -> QSize:
@@ -66,7 +69,7 @@ class FrameView(QWidget):
         p.setClipPath(clip)
         p.fillRect(r, QColor(24, 24, 28))
         if self._image is None or self._image.isNull():
-            p.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText).lighter(130))
+            p.setPen(QColor(190, 190, 198))  # the stage is always dark, whatever the theme
             p.drawText(r.adjusted(16, 16, -16, -16), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
                        self._placeholder)
             return

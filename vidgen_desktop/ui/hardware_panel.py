@@ -156,14 +156,17 @@ class HardwarePanel(QWidget):
                 item.setText(f"{tier.label} — not available")
                 item.setToolTip("\n".join(option.missing))
         idx = self.tier.findData(decision.requested.value)
-        self.tier.setCurrentIndex(idx if idx >= 0 else 0)
+        self.tier.setCurrentIndex(max(idx, 0))
         self.tier.blockSignals(False)
 
         self.chosen.setText(f"<b>Videos are made with: {html.escape(decision.tier.label)}</b> "
                             f"· defaults {decision.default_short_side}p at {decision.default_fps} fps "
                             f"({decision.machine_class} machine class)")
-        self.why.setText(f"Why:<ul style='margin-left:-20px'>{_bullets(decision.reasons)}</ul>")
         blocked = [(t, o) for t, o in decision.options.items() if not o.runnable]
+        # What each blocked tier lacks is listed under it below; "why" keeps the rest.
+        listed = {m for _t, o in blocked for m in o.missing}
+        why = [r for r in decision.reasons if r not in listed]
+        self.why.setText(f"Why:<ul style='margin-left:-20px'>{_bullets(why)}</ul>")
         if blocked:
             parts = [f"<b>{html.escape(t.label)}</b> needs:<ul style='margin-left:-20px'>{_bullets(o.missing)}</ul>"
                      for t, o in blocked]

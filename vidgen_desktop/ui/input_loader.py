@@ -25,7 +25,7 @@ def describe_input_error(path: Path, exc: BaseException) -> str:
     """"“photo.jpg” is damaged or truncated (…)" rather than a full path and a class name."""
     if isinstance(exc, InputError) and exc.path is not None:
         prefix = f"{exc.path}: "
-        problem = exc.message[len(prefix):] if exc.message.startswith(prefix) else exc.message
+        problem = exc.message.removeprefix(prefix)
         text = file_problem(exc.path.name, problem)
     elif isinstance(exc, VidGenError):
         text = exc.message
@@ -117,7 +117,7 @@ class InputLoader(QObject):
     async def _read_image(self, gen: int, path: Path) -> None:
         try:
             preview = await self._tasks.run(inputs.inspect_image, path, self.thumb_side_px)
-        except Exception as exc:  # noqa: BLE001 - any failure is shown next to the file, not raised
+        except Exception as exc:  # any failure is shown next to the file, not raised
             if not isinstance(exc, VidGenError):
                 log.error("reading picture %s failed", path, exc_info=exc)
             if gen == self._image_gen:
@@ -134,7 +134,7 @@ class InputLoader(QObject):
     async def _read_audio(self, gen: int, path: Path) -> None:
         try:
             preview = await self._tasks.run(inputs.inspect_audio, path)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # likewise
             if not isinstance(exc, VidGenError):
                 log.error("reading sound %s failed", path, exc_info=exc)
             if gen == self._audio_gen:

@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self.s = services
         self.setWindowTitle(APP_NAME)
         self.setObjectName("mainWindow")
-        self.setMinimumSize(QSize(860, 560))
+        self.setMinimumSize(QSize(720, 480))  # small laptops at 150 % scaling
         dpr = self.devicePixelRatioF() if self.devicePixelRatioF() > 0 else 1.0
         self.loader = InputLoader(services.tasks, thumb_side_px=int(PictureSlot.THUMB_SIDE * max(1.0, dpr)), parent=self)
         self.notifier = Notifier(self)
@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         scroll.setWidget(left)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -254,7 +255,7 @@ class MainWindow(QMainWindow):
             self.resize(1220, 780)
         state = st.decode_bytes(st.settings.window_state)
         if state is None or not self.splitter.restoreState(state):
-            self.splitter.setSizes([560, 660])
+            self.splitter.setSizes([600, 620])
         if st.load_problem:
             self.show_banner(st.load_problem)
 
@@ -282,7 +283,7 @@ class MainWindow(QMainWindow):
         self.hardware_panel.show_probing()
         try:
             snap = await self.s.tasks.run(probe_snapshot, self.s.paths, full=full)
-        except Exception as exc:  # noqa: BLE001 - the window works without it (Ken Burns)
+        except Exception as exc:  # the window works without it (Ken Burns)
             log.exception("hardware probe failed")
             self.hardware_panel.show_error(str(exc))
             return
@@ -308,7 +309,7 @@ class MainWindow(QMainWindow):
     async def _load_models(self) -> None:
         try:
             rows = await self.s.tasks.run(model_rows, self.s.paths, self._snapshot.hw if self._snapshot else None)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # the catalogue is informative; the app works without it
             log.exception("model catalogue failed")
             self.models_panel.show_error(str(exc))
             return
@@ -339,7 +340,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Preparing the sample…")
         try:
             image, audio = await self.s.tasks.run(inputs.sample_inputs)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # shown inline, never a crash
             log.exception("sample unavailable")
             self.drop.show_message([f"The sample could not be prepared: {exc}"])
             return

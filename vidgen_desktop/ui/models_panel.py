@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget, QHBoxLayout
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from vidgen_desktop.bridge.models import ModelRow
 
-COLUMNS = ("Model", "Download", "VRAM", "Licence", "Installed", "This computer")
+_STATES = {"installed": "Installed", "incomplete": "Incomplete", "not-installed": "Not installed"}
+COLUMNS = ("Model", "Download", "VRAM", "This computer", "Installed", "Licence")
+_FIT_COL, _STATE_COL, _LICENCE_COL = 3, 4, 5
 
 
 def _size(n: int | None) -> str:
@@ -36,10 +48,13 @@ class ModelsPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c in range(1, len(COLUMNS)):
+        for c in range(1, _LICENCE_COL):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(_LICENCE_COL, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(_LICENCE_COL, 170)
         self.status = QLabel("Reading the catalogue…")
         self.status.setObjectName("muted")
         self.refresh = QPushButton("Refresh")
@@ -59,26 +74,29 @@ class ModelsPanel(QWidget):
         good, bad = QColor(46, 160, 67), QColor(207, 34, 46)
         for r, m in enumerate(rows):
             cells = [
-                m.name + (" (licence to accept)" if m.gated else ""),
+                m.name,
                 _size(m.size_bytes),
                 f"{m.vram_gb:g} GB" if m.vram_gb else "—",
-                ", ".join(m.licences) or "—",
-                "Installed" if m.installed else "Not installed",
                 {True: "Fits", False: "Too large", None: "…"}[m.fits],
+                _STATES.get(m.state, m.state),
+                ", ".join(m.licences) or "—",
             ]
+            tips = {
+                0: f"{m.name}\nid: {m.id} · tier: {m.tier}",
+                _FIT_COL: m.fit_reason,
+                _STATE_COL: "\n".join(m.problems),
+                _LICENCE_COL: "\n".join(m.licences)
+                + ("\nYou will be asked to accept this licence before downloading." if m.gated else ""),
+            }
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-                if c == 0:
-                    item.setToolTip(f"{m.id} · tier {m.tier}")
-                if c == 3:
-                    item.setToolTip("\n".join(m.licences))
-                if c == 5:
-                    item.setToolTip(m.fit_reason)
-                    if m.fits is not None:
-                        item.setForeground(good if m.fits else bad)
+                if tips.get(c):
+                    item.setToolTip(tips[c])
+                if c == _FIT_COL and m.fits is not None:
+                    item.setForeground(good if m.fits else bad)
                 self.table.setItem(r, c, item)
-        installed = sum(m.installed for m in rows)
+        installed = sum(m.state == "installed" for m in rows)
         self.status.setText(f"{len(rows)} models · {installed} installed")
 
     def show_error(self, text: str) -> None:

@@ -34,7 +34,7 @@ class Notifier:
                 self._tray.show()
                 icon = QSystemTrayIcon.MessageIcon.Information if ok else QSystemTrayIcon.MessageIcon.Warning
                 self._tray.showMessage(title, message, icon, 8000)
-        except Exception:  # noqa: BLE001 - a notification must never break the finish
+        except Exception:  # a notification must never break the finish
             log.exception("desktop notification failed")
         return True
 

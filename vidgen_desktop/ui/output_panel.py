@@ -27,8 +27,7 @@ from vidgen_desktop.core.settings import ASPECT_CHOICES, FPS_CHOICES, RESOLUTION
 
 _ASPECT_LABELS = {"16:9": "16:9 landscape (YouTube)", "9:16": "9:16 portrait (Shorts, Reels)", "1:1": "1:1 square",
                   "4:5": "4:5 portrait (feed)", "source": "Same as the picture"}
-_FIT_LABELS = {Fit.BLUR: "Whole picture on a blurred background", Fit.CROP: "Fill the frame (crop edges)",
-               Fit.PAD: "Whole picture with black bars"}
+_FIT_LABELS = {Fit.BLUR: "Blurred background", Fit.CROP: "Fill frame (crop edges)", Fit.PAD: "Black bars"}
 _QUALITY_LABELS = {Quality.DRAFT: "Draft (fast, larger file)", Quality.STANDARD: "Standard",
                    Quality.HIGH: "High (slower)"}
 _MOTION_LABELS = {Motion.AUTO: "Automatic", Motion.ZOOM_IN: "Slow zoom in", Motion.ZOOM_OUT: "Slow zoom out",
@@ -39,6 +38,9 @@ _MOTION_LABELS = {Motion.AUTO: "Automatic", Motion.ZOOM_IN: "Slow zoom in", Moti
 def _combo(name: str, items: list[tuple[str, str]]) -> QComboBox:
     box = QComboBox()
     box.setAccessibleName(name)
+    # Long labels must not force the left column wide: the popup still shows them in full.
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(12)
     for value, label in items:
         box.addItem(label, value)
     return box
@@ -46,7 +48,7 @@ def _combo(name: str, items: list[tuple[str, str]]) -> QComboBox:
 
 def _select(box: QComboBox, value: str) -> None:
     i = box.findData(value)
-    box.setCurrentIndex(i if i >= 0 else 0)
+    box.setCurrentIndex(max(i, 0))
 
 
 class OutputPanel(QGroupBox):

@@ -71,8 +71,9 @@ class ProgressPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 12, 12, 12)
         lay.setSpacing(12)
-        lay.addLayout(self.stage_area, 1)
+        lay.addLayout(self.stage_area)
         lay.addWidget(self.pages, 0)
+        lay.addStretch(1)
         self.show_idle()
 
     # --- pages -------------------------------------------------------------------------
@@ -249,7 +250,8 @@ class ProgressPanel(QWidget):
             return
         if self._player is None:
             self._player = VideoPlayer()
-            self.stage_area.addWidget(self._player, 1)
+            self.stage_area.addWidget(self._player)
+        self._player.setMinimumHeight(self.frame.height() + 40)  # the video where the poster was, plus controls
         self.frame.hide()
         self._player.show()
         self._player.load(self._result_path)

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 @lru_cache(maxsize=1)
 def multimedia_available() -> bool:
     try:
-        import PySide6.QtMultimedia  # noqa: F401
+        import PySide6.QtMultimedia
         import PySide6.QtMultimediaWidgets  # noqa: F401
     except ImportError as exc:  # Essentials only, or a missing system library (libpulse0 on Linux)
         log.info("in-window playback unavailable: %s", exc)
