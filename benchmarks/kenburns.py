@@ -21,6 +21,8 @@ import threading
 import time
 from pathlib import Path
 
+import resource
+
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,6 +78,15 @@ def make_inputs(folder: Path, seconds: float) -> tuple[Path, Path]:
     return photo, audio
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of all finished children: load-independent, unlike wall time."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+CPU: dict[str, float] = {}
+
+
 def render_in_child(photo: Path, audio: Path, out: Path) -> tuple[float, int]:
     """Render in a fresh process so RSS is measured for the render alone."""
     code = (
@@ -85,18 +96,20 @@ def render_in_child(photo: Path, audio: Path, out: Path) -> tuple[float, int]:
         f"render(RenderJob(Path({str(photo)!r}), Path({str(audio)!r}), Path({str(out)!r}), tier=Tier.KENBURNS, "
         "resolution=Resolution.parse('1080p'), fps=30.0))"
     )
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), children_cpu()
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "VIDGEN_HOME": str(out.parent)})
     with PeakRss(proc.pid) as rss:
         rc = proc.wait()
+    CPU[out.stem] = children_cpu() - c0
     if rc != 0:
         raise SystemExit(f"render failed ({rc})")
     return time.perf_counter() - t0, rss.peak
 
 
-def timed(cmd: list[str]) -> float:
-    t0 = time.perf_counter()
+def timed(name: str, cmd: list[str]) -> float:
+    t0, c0 = time.perf_counter(), children_cpu()
     subprocess.run(cmd, check=True)
+    CPU[name] = children_cpu() - c0
     return time.perf_counter() - t0
 
 
@@ -117,10 +130,10 @@ def main() -> None:
     ours = args.workdir / "ours.mp4"
     results["render_s"], results["peak_rss_mb"] = render_in_child(photo, audio, ours)
     results["peak_rss_mb"] /= 1 << 20
-    results["floor_s"] = timed([*ff, "-i", str(ours), *enc, str(args.workdir / "floor.mp4")])
+    results["floor_s"] = timed("floor", [*ff, "-i", str(ours), *enc, str(args.workdir / "floor.mp4")])
     zoompan = ("scale=8000:-1,zoompan=z='min(zoom+0.0005,1.15)':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)'"
                f":d={frames}:s=1920x1080:fps=30")
-    results["zoompan_s"] = timed([*ff, "-i", str(photo), "-vf", zoompan, "-frames:v", str(frames), *enc,
+    results["zoompan_s"] = timed("zoompan", [*ff, "-i", str(photo), "-vf", zoompan, "-frames:v", str(frames), *enc,
                                   str(args.workdir / "zoompan.mp4")])
     if args.long:
         _, long_audio = make_inputs(args.workdir, args.long)
@@ -128,6 +141,9 @@ def main() -> None:
         results["long_render_s"] = long_s
         results["long_peak_rss_mb"] = long_rss / (1 << 20)
         results["rss_growth_pct"] = 100.0 * (results["long_peak_rss_mb"] / results["peak_rss_mb"] - 1.0)
+    results["render_cpu_s"], results["floor_cpu_s"], results["zoompan_cpu_s"] = (
+        CPU["ours"], CPU["floor"], CPU["zoompan"])
+    results["render_vs_floor_cpu"] = CPU["ours"] / CPU["floor"]
     results["render_vs_floor"] = results["render_s"] / results["floor_s"]
     results["zoompan_vs_render"] = results["zoompan_s"] / results["render_s"]
     print(json.dumps({k: round(v, 2) for k, v in results.items()}, indent=2))
