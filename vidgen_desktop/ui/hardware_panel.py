@@ -33,6 +33,8 @@ class HardwarePanel(QWidget):
     tier_changed = Signal(str)  # Tier value
     refresh_requested = Signal()
     copy_requested = Signal()
+    #: "Download models…": the window shows the model manager.
+    models_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,6 +83,15 @@ class HardwarePanel(QWidget):
         tv.addWidget(self.chosen)
         tv.addWidget(self.why)
         tv.addWidget(self.missing)
+        self.get_models = QPushButton("Download models…")
+        self.get_models.setAccessibleName("Open the model manager to download models")
+        self.get_models.setToolTip("Some video styles only need a model download: open the Models tab")
+        self.get_models.clicked.connect(self.models_requested)
+        self.get_models.hide()
+        models_row = QHBoxLayout()
+        models_row.addWidget(self.get_models)
+        models_row.addStretch(1)
+        tv.addLayout(models_row)
 
         self.refresh = QPushButton("Check again")
         self.refresh.setToolTip("Probe again, including whether torch can drive the GPU (may take a few seconds)")
@@ -174,3 +185,6 @@ class HardwarePanel(QWidget):
             self.missing.show()
         else:
             self.missing.hide()
+        # Tiers that a model download would unlock (the rest of what they need is there).
+        self.get_models.setVisible(any(
+            o.missing and all("model manager" in m for m in o.missing) for _t, o in blocked))

@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
 
 from vidgen_desktop import APP_NAME
 from vidgen_desktop.bridge import inputs
+from vidgen_desktop.bridge.downloads import DownloadManager
 from vidgen_desktop.bridge.errors import ErrorInfo, error_info
 from vidgen_desktop.bridge.hardware import HardwareSnapshot, decide, probe_snapshot, report_text
 from vidgen_desktop.bridge.inputs import AudioPreview, ImagePreview
 from vidgen_desktop.bridge.job_builder import build_job, default_output_path, ensure_folder
-from vidgen_desktop.bridge.models import model_rows
+from vidgen_desktop.bridge.models import model_rows, with_installed_models
 from vidgen_desktop.bridge.services import Services
 from vidgen_desktop.core.errors import VidGenError
 from vidgen_desktop.core.jobs import Tier
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self._poster: QImage | None = None
         self._drop_notes: list[str] = []
         self._close_when_idle = False
+        self.downloads = DownloadManager(services.paths, parent=self)
         self._started_background = False
         self._last_result: Any = None
 
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
         self.progress_panel = ProgressPanel()
         self.hardware_panel = HardwarePanel()
         self.models_panel = ModelsPanel()
+        self.models_panel.attach(self.downloads, self.s.tasks)
 
         headline = QLabel("Turn a picture and a sound into a video")
         headline.setObjectName("headline")
@@ -246,6 +249,9 @@ class MainWindow(QMainWindow):
         self.hardware_panel.refresh_requested.connect(self._full_hardware_check)
         self.hardware_panel.copy_requested.connect(self.copy_hardware_report)
         self.models_panel.refresh_requested.connect(self.refresh_models)
+        self.models_panel.models_changed.connect(self._on_models_changed)
+        self.hardware_panel.models_requested.connect(self.show_models)
+        self.downloads.idle.connect(self._on_idle)
 
     def _restore(self) -> None:
         st = self.s.settings
@@ -314,6 +320,25 @@ class MainWindow(QMainWindow):
             self.models_panel.show_error(str(exc))
             return
         self.models_panel.show_rows(rows)
+
+    @Slot()
+    def show_models(self) -> None:
+        self.tabs.setCurrentWidget(self.models_panel)
+
+    @Slot()
+    def _on_models_changed(self) -> None:
+        """A model was installed or deleted: re-read the installed models, re-decide the tier, redraw."""
+        self.s.tasks.spawn(self._reload_installed(), name="installed models")
+
+    async def _reload_installed(self) -> None:
+        if self._snapshot is not None:
+            try:
+                self._snapshot = await self.s.tasks.run(with_installed_models, self._snapshot, self.s.paths)
+            except Exception:  # the tier stays as it was; the next probe fixes it
+                log.exception("re-reading the installed models failed")
+            else:
+                self._apply_decision()
+        await self._load_models()
 
     @Slot(str)
     def _on_tier_changed(self, value: str) -> None:
@@ -628,11 +653,10 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def about(self) -> None:
-        from vidgen_desktop import __version__
+        """Version, edition, data folder, and the licences of the bundled parts and of the models."""
+        from vidgen_desktop.ui.about import show_about
 
-        QMessageBox.about(self, f"About {APP_NAME}",
-                          f"<b>{APP_NAME} {__version__}</b><p>Turns a picture and a sound into a video, "
-                          f"entirely on this computer.</p><p>Data folder: {self.s.paths.home}</p>")
+        show_about(self, self.s.paths.home)
 
     # ------------------------------------------------------------------ problems
     @Slot(object)
@@ -656,17 +680,29 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
+    def confirm_close_during_download(self) -> bool:
+        answer = QMessageBox.question(
+            self, "Stop the download?",
+            "A model is being downloaded. Stop it and close? What was received is kept, and the next "
+            "download of that model resumes where it stopped.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """During a render: ask, cancel, and close for real once the worker has cleaned up."""
-        if self.s.controller.busy:
+        """During a render or a download: ask, cancel, and close for real once the workers have stopped."""
+        if self.s.controller.busy or self.downloads.busy:
             event.ignore()
             if not self._close_when_idle:
-                if not self.confirm_close_during_render():
+                if self.s.controller.busy and not self.confirm_close_during_render():
+                    return
+                if self.downloads.busy and not self.confirm_close_during_download():
                     return
                 self._close_when_idle = True
                 self.s.controller.cancel()
-                self.statusBar().showMessage("Stopping the render, then closing…")
+                self.downloads.cancel_all()
+                self.statusBar().showMessage("Stopping, then closing…")
             return
+        self.downloads.shutdown()
         st = self.s.settings
         st.update(window_geometry=st.encode_bytes(self.saveGeometry()),
                   window_state=st.encode_bytes(self.splitter.saveState()))

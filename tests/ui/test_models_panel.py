@@ -1,0 +1,375 @@
+"""The Models tab, driven like a user: Download / Cancel / Resume / Delete against a real loopback hub.
+
+The window is the real one with real services; the models go to a real ModelStore in the
+test's VIDGEN_HOME; the hub is tests/helpers/fake_hub.py on 127.0.0.1. The licence dialog
+is answered by clicking it, and the hardware panel's tier list is checked before and after
+a model is installed or deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from tests.helpers.fake_hub import SVD_SELECTED, FakeHub, svd_repo_files, tts_repo_files
+from vidgen_desktop.bridge import threads
+from vidgen_desktop.bridge.downloads import HubSettings
+from vidgen_desktop.core.jobs import Tier
+from vidgen_desktop.core.paths import AppPaths
+from vidgen_desktop.engine.models import RetryPolicy
+from vidgen_desktop.ui.main_window import MainWindow
+from vidgen_desktop.ui.models_panel import HubSettingsDialog, LicenceDialog, ModelsPanel, size_text
+
+SVD_REPO = "stabilityai/stable-video-diffusion-img2vid"
+XTTS_REPO = "coqui/XTTS-v2"
+UNET = "unet/diffusion_pytorch_model.fp16.safetensors"
+FAST = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05, stall_timeout=0.5, min_bps=0.0)
+_ENV = ("HF_ENDPOINT", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE",
+        "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY")
+NOT_INSTALLED = "SVD is not installed (download it in the model manager)"
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in _ENV:
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+
+
+@pytest.fixture
+def hub() -> Iterator[FakeHub]:
+    with FakeHub() as h:
+        h.add_repo(SVD_REPO, svd_repo_files())
+        h.add_repo(XTTS_REPO, tts_repo_files())
+        yield h
+
+
+@pytest.fixture
+def window(qtbot: QtBot, make_window: Callable[..., MainWindow], hub: FakeHub, tmp_path: Path) -> Iterator[MainWindow]:
+    """The window, pointed at the hub through the panel's own setting, with rows and hardware read."""
+    w = make_window()
+    w.downloads.store_options = {"retry": FAST, "disk_margin": 0, "hf_cache_dir": tmp_path / "hf-cache"}
+    assert w.models_panel.apply_hub_settings(HubSettings(endpoint=hub.url))
+    qtbot.waitUntil(lambda: w.hardware_panel.copy.isEnabled() and w.models_panel.row("svd") is not None,
+                    timeout=20_000)
+    w.tabs.setCurrentWidget(w.models_panel)
+    yield w
+    # Leave nothing running for make_window's teardown (which would ask about closing).
+    w.downloads.cancel_all()
+    qtbot.waitUntil(lambda: not w.downloads.busy, timeout=10_000)
+
+
+def _svd_option_missing(w: MainWindow) -> tuple[str, ...]:
+    assert w._decision is not None
+    return w._decision.options[Tier.SVD].missing
+
+
+def _svd_tier_tooltip(w: MainWindow) -> str:
+    hp = w.hardware_panel
+    return hp.tier.model().item(hp.tier.findData(Tier.SVD.value)).toolTip()
+
+
+def _answer_licence(accept: bool, seen: list[dict[str, Any]]) -> None:
+    """Click through the licence dialog once it is open (it runs modally, inside exec())."""
+
+    def handle() -> None:
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, LicenceDialog):
+            QTimer.singleShot(10, handle)
+            return
+        seen.append({"checked": dlg.accept_box.isChecked(), "accept_enabled": dlg.accept_button.isEnabled(),
+                     "text": dlg.findChild(object, "licenceText").text()})
+        dlg.accept()  # without the tick this must not count
+        if accept:
+            dlg.accept_box.setChecked(True)
+            dlg.accept_button.click()
+        else:
+            dlg.cancel_button.click()
+
+    QTimer.singleShot(0, handle)
+
+
+def _selected_bytes(hub: FakeHub) -> int:
+    files = hub.repo(SVD_REPO).files
+    return sum(len(files[p].data) for p in SVD_SELECTED)
+
+
+def _kept_bytes(model_dir: Path) -> int:
+    """Bytes of model data on disk: finished files plus partial ones (not the small sidecars)."""
+    total = 0
+    for rel in SVD_SELECTED:
+        for p in (model_dir / rel, model_dir / ".vidgen-partial" / (rel + ".part")):
+            if p.is_file():
+                total += p.stat().st_size
+    return total
+
+
+def test_download_with_licence_progress_then_tiers_update(qtbot: QtBot, window: MainWindow, hub: FakeHub,
+                                                          vidgen_home: AppPaths) -> None:
+    w, panel = window, window.models_panel
+    assert panel.row("svd").state == "not-installed" and panel.state_text("svd") == "Not installed"
+    assert NOT_INSTALLED in _svd_option_missing(w) and NOT_INSTALLED in _svd_tier_tooltip(w)
+    assert w.hardware_panel.get_models.isVisibleTo(w.hardware_panel) or w._decision.options[Tier.SVD].missing
+    hub.throttle(2_500_000)  # ~1.7 s: several 10 Hz updates to see
+    seen: list[dict[str, Any]] = []
+    _answer_licence(True, seen)
+    actions = panel.row_actions("svd")
+    assert actions is not None and actions.primary.text() == "Download"
+    actions.primary.click()
+
+    assert seen and seen[0]["checked"] is False and seen[0]["accept_enabled"] is False  # never pre-checked
+    assert "Stable Video Diffusion Community License" in seen[0]["text"] and "href=" in seen[0]["text"]
+    assert w.downloads.current == "svd"
+    assert panel.download_box.isVisibleTo(panel) and panel.row_actions("svd").primary.text() == "Cancel"
+    texts: set[str] = set()
+    cells: set[str] = set()
+
+    def progressed() -> bool:
+        texts.add(panel.download_text.text())
+        cells.add(panel.state_text("svd"))
+        return 0 < panel.download_bar.value() < 1000 and "/s" in panel.download_text.text()
+
+    qtbot.waitUntil(progressed, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.row("svd").state == "installed", timeout=20_000)
+    assert any(" of " in t and "B/s" in t and "left" in t for t in texts), texts
+    assert any(c.endswith("%") for c in cells), cells
+    # Installed: the row, the message, and the tier list all know.
+    assert panel.state_text("svd") == "Installed"
+    assert not panel.row_actions("svd").primary.isEnabled() and panel.row_actions("svd").delete.isEnabled()
+    assert "is installed" in panel.message_text()
+    assert not panel.download_box.isVisibleTo(panel)
+    qtbot.waitUntil(lambda: NOT_INSTALLED not in _svd_option_missing(w), timeout=10_000)
+    assert NOT_INSTALLED not in _svd_tier_tooltip(w)
+    accepted = json.loads((vidgen_home.models / "accepted-licences.json").read_text())
+    assert "svd" in accepted
+    assert hub.served_files() == {p for p in SVD_SELECTED}
+    assert panel.row("svd").licences_to_accept == ()  # not asked again
+
+
+def test_declined_licence_makes_no_request(qtbot: QtBot, window: MainWindow, hub: FakeHub,
+                                           vidgen_home: AppPaths) -> None:
+    panel = window.models_panel
+    hub.reset_stats()
+    seen: list[dict[str, Any]] = []
+    _answer_licence(False, seen)
+    panel.row_actions("svd").primary.click()
+    assert seen and seen[0]["checked"] is False
+    assert not window.downloads.busy
+    assert "not accepted" in panel.message_text()
+    qtbot.wait(200)
+    assert list(hub.requests()) == []
+    assert not (vidgen_home.models / "svd").exists()
+    assert not (vidgen_home.models / "accepted-licences.json").exists()
+
+
+def test_cancel_mid_download_then_resume_fetches_only_the_rest(qtbot: QtBot, window: MainWindow, hub: FakeHub,
+                                                               vidgen_home: AppPaths,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    panel = window.models_panel
+    monkeypatch.setattr(panel, "confirm_licence", lambda row: True)
+    hub.throttle(1_000_000)
+    panel.row_actions("svd").primary.click()
+    qtbot.waitUntil(lambda: panel._last is not None and panel._last.done > 1_200_000, timeout=10_000)
+    t0 = time.monotonic()
+    panel.row_actions("svd").primary.click()  # now "Cancel"
+    qtbot.waitUntil(lambda: not window.downloads.busy, timeout=5_000)
+    assert time.monotonic() - t0 < 2.0
+    qtbot.waitUntil(lambda: panel.row("svd").state == "incomplete", timeout=10_000)
+    assert "stopped" in panel.message_text() and "Resume" in panel.message_text()
+    assert panel.state_text("svd").startswith("Incomplete: download not finished")
+    assert panel.row_actions("svd").primary.text() == "Resume"
+    kept = _kept_bytes(vidgen_home.models / "svd")
+    total = _selected_bytes(hub)
+    assert 1_200_000 <= kept < total
+
+    hub.throttle(None)
+    qtbot.wait(300)  # the server's handler of the cancelled request may still write one chunk into the void
+    hub.reset_stats()
+    panel.row_actions("svd").primary.click()  # "Resume"
+    qtbot.waitUntil(lambda: panel.row("svd").state == "installed", timeout=20_000)
+    assert hub.served() == total - kept, "the resume fetched only what was missing"
+
+
+def test_delete_asks_and_reports_the_space_freed(qtbot: QtBot, window: MainWindow, hub: FakeHub,
+                                                 vidgen_home: AppPaths, monkeypatch: pytest.MonkeyPatch) -> None:
+    w, panel = window, window.models_panel
+    monkeypatch.setattr(panel, "confirm_licence", lambda row: True)
+    panel.request_download("svd")
+    qtbot.waitUntil(lambda: panel.row("svd").state == "installed", timeout=20_000)
+    qtbot.waitUntil(lambda: NOT_INSTALLED not in _svd_option_missing(w), timeout=10_000)
+
+    asked: list[str] = []
+    monkeypatch.setattr(panel, "confirm_delete", lambda row: asked.append(row.id) or False)
+    panel.row_actions("svd").delete.click()
+    assert asked == ["svd"] and (vidgen_home.models / "svd").is_dir()
+
+    monkeypatch.setattr(panel, "confirm_delete", lambda row: True)
+    freed = _kept_bytes(vidgen_home.models / "svd") + (vidgen_home.models / "svd" / "vidgen-installed.json").stat().st_size
+    panel.row_actions("svd").delete.click()
+    qtbot.waitUntil(lambda: panel.row("svd").state == "not-installed", timeout=10_000)
+    assert "Deleted" in panel.message_text() and f"{size_text(freed)} freed" in panel.message_text()
+    assert not (vidgen_home.models / "svd").exists()
+    qtbot.waitUntil(lambda: NOT_INSTALLED in _svd_option_missing(w), timeout=10_000)
+    assert NOT_INSTALLED in _svd_tier_tooltip(w)
+    assert not panel.row_actions("svd").delete.isEnabled()
+
+
+def test_second_download_is_queued(qtbot: QtBot, window: MainWindow, hub: FakeHub,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    panel = window.models_panel
+    monkeypatch.setattr(panel, "confirm_licence", lambda row: True)
+    hub.throttle(4_000_000)
+    panel.row_actions("svd").primary.click()
+    panel.row_actions("xtts-v2").primary.click()
+    assert panel.state_text("xtts-v2") == "Queued"
+    assert panel.queue_label.text() == "Next: Coqui XTTS v2 (voice)"
+    assert panel.row_actions("xtts-v2").primary.text() == "Cancel"
+    qtbot.waitUntil(lambda: panel.row("svd").state == "installed" and panel.row("xtts-v2").state == "installed",
+                    timeout=20_000)
+
+
+@pytest.mark.parametrize("case", ["404", "401-then-token", "403", "unreachable", "disk-full", "corrupt"])
+def test_errors_are_shown_inline(qtbot: QtBot, window: MainWindow, hub: FakeHub, case: str,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    panel = window.models_panel
+    monkeypatch.setattr(panel, "confirm_licence", lambda row: True)
+    model = "svd"
+    if case == "404":
+        model = "bark-small"  # no such repo on this hub
+        expected = "HTTP 404"
+    elif case in ("401-then-token", "403"):
+        hub.add_repo(SVD_REPO, svd_repo_files(), gated=True, token="hf_good")
+        if case == "403":
+            panel.apply_hub_settings(HubSettings(endpoint=hub.url, token="hf_wrong"))
+        expected = "needs a Hugging Face access token" if case == "401-then-token" else "has no access"
+    elif case == "unreachable":
+        panel.apply_hub_settings(HubSettings(endpoint="http://127.0.0.1:9"))
+        expected = "Cannot reach http://127.0.0.1:9"
+    elif case == "disk-full":
+        window.downloads.store_options["disk_margin"] = 1 << 60
+        expected = "Not enough disk space"
+    else:
+        hub.corrupt(UNET)
+        expected = "damaged"
+    panel.request_download(model)
+    qtbot.waitUntil(lambda: not window.downloads.busy and panel.message_box.isVisibleTo(panel), timeout=15_000)
+    text = panel.message_text()
+    assert "could not be downloaded" in text and expected in text, text
+    assert panel.message.property("kind") == "error"
+    assert panel.retry_button.isVisibleTo(panel)
+    assert panel.token_button.isVisibleTo(panel) is case.startswith(("401", "403"))
+    assert panel.row(model).state != "installed"
+    assert panel.state_text(model) in ("Not installed (failed)",) or panel.state_text(model).startswith("Incomplete")
+
+    if case == "401-then-token":  # enter the token, "Try again": it works
+        panel.apply_hub_settings(HubSettings(endpoint=hub.url, token="hf_good"))
+        panel.retry_button.click()
+        qtbot.waitUntil(lambda: panel.row("svd").state == "installed", timeout=20_000)
+        assert "is installed" in panel.message_text()
+
+
+def test_hub_settings_dialog(qtbot: QtBot, window: MainWindow, hub: FakeHub, vidgen_home: AppPaths) -> None:
+    panel = window.models_panel
+
+    def fill() -> None:
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, HubSettingsDialog):
+            QTimer.singleShot(10, fill)
+            return
+        assert dlg.endpoint.text() == hub.url and dlg.token.echoMode() == dlg.token.EchoMode.Password
+        dlg.endpoint.setText("mirror.example")  # no scheme: refused inline, dialog stays
+        dlg.accept()
+        assert dlg.error.isVisibleTo(dlg) and dlg.isVisible()
+        dlg.endpoint.setText("https://mirror.example/")
+        dlg.token.setText("hf_abc")
+        dlg.accept()
+
+    QTimer.singleShot(0, fill)
+    assert panel.edit_hub_settings()
+    assert window.downloads.hub == HubSettings(endpoint="https://mirror.example", token="hf_abc")
+    saved = json.loads((vidgen_home.home / "hub.json").read_text())
+    assert saved["endpoint"] == "https://mirror.example"
+    assert "mirror.example" in panel.source_button.toolTip()
+
+
+def test_closing_during_a_download_asks_then_cancels_cleanly(qtbot: QtBot, window: MainWindow, hub: FakeHub,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             vidgen_home: AppPaths) -> None:
+    w, panel = window, window.models_panel
+    monkeypatch.setattr(panel, "confirm_licence", lambda row: True)
+    hub.throttle(500_000)
+    panel.request_download("svd")
+    qtbot.waitUntil(lambda: panel._last is not None and panel._last.done > 200_000, timeout=10_000)
+    answers = [False, True]
+    asked: list[bool] = []
+
+    def confirm() -> bool:
+        asked.append(True)
+        return answers[len(asked) - 1]
+
+    w.confirm_close_during_download = confirm  # type: ignore[method-assign]
+    assert not w.close()  # "No": keeps going
+    assert w.isVisible() and w.downloads.busy
+    assert not w.close()  # "Yes": cancels, closes once stopped
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=5_000)
+    assert len(asked) == 2
+    assert "vidgen-download" not in threads.running_threads()
+    assert (vidgen_home.models / "svd" / ".vidgen-partial").is_dir()  # kept for the resume
+
+
+def test_panel_without_a_manager_is_read_only(qtbot: QtBot) -> None:
+    panel = ModelsPanel()
+    qtbot.addWidget(panel)
+    from vidgen_desktop.bridge.models import LicenceLink, ModelRow
+
+    panel.show_rows([ModelRow("svd", "SVD", "svd", 4_510_000_000, 10.0, ("L",), True, "incomplete",
+                              ("download not finished",), False, "needs 10 GB; this GPU has 8.0 GB",
+                              size_on_disk=1_200_000_000, licence_links=(LicenceLink("L", "https://x/l", True),))])
+    t = panel.table
+    assert t.item(0, 1).text() == "1.2 GB of 4.5 GB"
+    assert t.item(0, 3).text() == "Too large" and "Too large for this GPU" in t.item(0, 3).toolTip()
+    assert t.item(0, 4).text() == "Incomplete"
+    assert panel.state_text("svd") == "Incomplete: download not finished"
+    assert not panel.row_actions("svd").primary.isEnabled()
+    assert not panel.request_download("svd")
+
+
+def test_hardware_panel_offers_the_model_manager(qtbot: QtBot, window: MainWindow) -> None:
+    """When a model download is all a tier lacks, the hardware panel points at the Models tab."""
+    from vidgen_desktop.core.tiers import TierDecision, TierOption
+
+    w, hp = window, window.hardware_panel
+    w.tabs.setCurrentWidget(hp)
+    decision = TierDecision(Tier.KENBURNS, "high", 720, 24, ("a reason",),
+                            {Tier.KENBURNS: TierOption(Tier.KENBURNS, True),
+                             Tier.SVD: TierOption(Tier.SVD, False, (NOT_INSTALLED,))})
+    hp.show_decision(decision)
+    assert hp.get_models.isVisibleTo(hp)
+    hp.get_models.click()
+    assert w.tabs.currentWidget() is w.models_panel
+    hp.show_decision(TierDecision(Tier.KENBURNS, "low", 480, 15, (), {
+        Tier.KENBURNS: TierOption(Tier.KENBURNS, True),
+        Tier.SVD: TierOption(Tier.SVD, False, ("SVD needs a GPU with 10 GB VRAM; none found", NOT_INSTALLED))}))
+    assert not hp.get_models.isVisibleTo(hp), "a download would not help without the GPU"
+
+
+def test_progress_sentences() -> None:
+    from vidgen_desktop.engine.models import DownloadProgress
+    from vidgen_desktop.ui.models_panel import file_text, progress_text
+
+    p = DownloadProgress("svd", "unet/w.safetensors", 1_000_000, 3_000_000, 1_900_000_000, 4_510_000_000,
+                         12_300_000.0, 212.0, "download", 6, 9)
+    assert progress_text(p) == "1.9 GB of 4.5 GB · 12.3 MB/s · about 4 min left"
+    assert progress_text(p, settled=False) == "1.9 GB of 4.5 GB · 12.3 MB/s · estimating time left…"
+    assert file_text(p) == "File 7 of 9: unet/w.safetensors"
+    verify = DownloadProgress("svd", "unet/w.safetensors", 0, 3, 0, 4_510_000_000, 0.0, None, "verify", 0, 9)
+    assert progress_text(verify) == "0 B of 4.5 GB · Checking what was already downloaded"
+    assert size_text(700_000) == "700 kB" and size_text(None) == "—" and size_text(512) == "512 B"
