@@ -4,14 +4,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   need=()
-  for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0; do
+  for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0 espeak-ng ffmpeg; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
   done
   if [ ${#need[@]} -gt 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   fi
 fi
-scripts/setup.sh dev media
+scripts/setup.sh dev media ai tts
 export PATH="$PWD/.venv/bin:$PATH" OMP_NUM_THREADS=1 QT_QPA_PLATFORM=offscreen
 echo "== import contracts"; lint-imports
 echo "== types (core, engine)"; mypy
