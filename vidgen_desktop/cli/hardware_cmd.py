@@ -14,6 +14,7 @@ from vidgen_desktop.core.hardware import GpuInfo, HardwareInfo
 from vidgen_desktop.core.jobs import TIER_ORDER, Tier
 from vidgen_desktop.core.paths import app_paths
 from vidgen_desktop.core.tiers import TierDecision, select_tier
+from vidgen_desktop.engine.ai.plan import AiPlan, plan_for
 from vidgen_desktop.engine.decide import current_availability, probe_this_machine
 
 
@@ -38,11 +39,31 @@ def run(args: argparse.Namespace) -> int:
     hw = probe_this_machine(paths)
     decision = select_tier(hw, current_availability(paths), Tier(getattr(args, "tier", Tier.AUTO.value)))
     if args.json:
-        payload: dict[str, Any] = {"hardware": hw.to_dict(), "decision": decision.to_dict()}
+        # The plan each AI tier would use sits beside the options it explains: decision.plans.
+        payload: dict[str, Any] = {"hardware": hw.to_dict(), "decision": {
+            **decision.to_dict(), "plans": {t.value: p.to_dict() for t, p in ai_plans(hw).items()}}}
         print(json.dumps(payload, indent=2))
     else:
         print(format_report(hw, decision))
+        print(format_plans(hw, decision))
     return 0
+
+
+def ai_plans(hw: HardwareInfo) -> dict[Tier, AiPlan]:
+    """The plan each AI tier would run with on this machine (16:9, default settings)."""
+    return {t: plan_for(hw, t) for t in reversed(TIER_ORDER) if t.is_ai}
+
+
+def format_plans(hw: HardwareInfo, decision: TierDecision) -> str:
+    """What each AI tier would do here: settings, memory and time, in plain words."""
+    lines = ["AI tier plans (what each would use here, at 16:9):"]
+    for tier, plan in ai_plans(hw).items():
+        option = decision.options.get(tier)
+        status = "" if option is None or option.runnable else " [not runnable now; see above]"
+        lines.append(f"  {tier.label}{status}:")
+        lines.append(f"    {plan.describe()}")
+        lines += [f"    - {n}" for n in plan.notes]
+    return "\n".join(lines)
 
 
 def _gb(mb: int | None) -> str:

@@ -13,9 +13,20 @@ from typing import Any, TextIO
 
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import UsageError
-from vidgen_desktop.core.jobs import ASPECTS, RESOLUTION_PRESETS, Fit, Motion, Quality, RenderJob, Resolution, Tier, \
-    parse_aspect, parse_fps
+from vidgen_desktop.core.jobs import (
+    ASPECTS,
+    RESOLUTION_PRESETS,
+    Fit,
+    Motion,
+    Quality,
+    RenderJob,
+    Resolution,
+    Tier,
+    parse_aspect,
+    parse_fps,
+)
 from vidgen_desktop.core.progress import ProgressEvent
+from vidgen_desktop.engine.ai.options import AiOptions, ChainFrom, MotionStrength
 
 
 def register(sub: Any) -> None:
@@ -32,7 +43,18 @@ def register(sub: Any) -> None:
     p.add_argument("--fit", default="blur", choices=[f.value for f in Fit],
                    help="how a picture of another shape fills the frame (default blur)")
     p.add_argument("--quality", default="standard", choices=[q.value for q in Quality])
-    p.add_argument("--motion", default="auto", choices=[m.value for m in Motion], help="Ken Burns camera move")
+    p.add_argument("--motion", default="auto", choices=[m.value for m in Motion] + [m.value for m in MotionStrength],
+                   help="Ken Burns camera move; for AI tiers low|medium|high is the motion strength")
+    ai = p.add_argument_group("AI tiers (animatediff, svd, svd-xt)")
+    ai.add_argument("--steps", type=int, help="denoising steps (default 25; fewer is faster and rougher)")
+    ai.add_argument("--motion-strength", choices=[m.value for m in MotionStrength],
+                    help="how much the picture moves (default medium)")
+    ai.add_argument("--prompt", help="AnimateDiff motion prompt (default: gentle natural motion)")
+    ai.add_argument("--chain-from", default=ChainFrom.LAST_FRAME.value, choices=[c.value for c in ChainFrom],
+                    help="each clip after the first starts from the previous clip's end (default) or the picture")
+    ai.add_argument("--allow-slow", "--allow-cpu", dest="allow_slow", action="store_true",
+                    help="run an AI tier even where the hardware is below its needs (a small GPU, or the CPU): "
+                         "it works, but very slowly")
     p.add_argument("--seed", type=int, help="seed for automatic choices (same seed, same video)")
     p.add_argument("--json", action="store_true", help="print progress events as JSON lines on stdout")
     p.set_defaults(func=run)
@@ -59,8 +81,24 @@ def job_from_args(args: argparse.Namespace) -> RenderJob:
         aspect=parse_aspect(args.aspect),
         fit=Fit(args.fit),
         quality=Quality(args.quality),
-        motion=Motion(args.motion),
+        motion=Motion(args.motion) if args.motion in {m.value for m in Motion} else Motion.AUTO,
         seed=args.seed,
+    )
+
+
+def ai_options_from_args(args: argparse.Namespace) -> AiOptions:
+    """``--motion low|medium|high`` is the AI motion strength (Ken Burns keeps its automatic move);
+    ``--motion-strength`` says the same and wins when both are given."""
+    strength = getattr(args, "motion_strength", None)
+    motion = getattr(args, "motion", "auto")
+    if strength is None and motion in {m.value for m in MotionStrength}:
+        strength = motion
+    return AiOptions(
+        steps=getattr(args, "steps", None),
+        motion=MotionStrength(strength) if strength else MotionStrength.MEDIUM,
+        prompt=getattr(args, "prompt", None),
+        allow_slow=bool(getattr(args, "allow_slow", False)),
+        chain_from=ChainFrom(getattr(args, "chain_from", ChainFrom.LAST_FRAME.value)),
     )
 
 
@@ -76,10 +114,11 @@ def format_duration(seconds: float | None) -> str:
 class ProgressPrinter:
     """One live line on stderr (rewritten in place on a terminal), or JSON lines on stdout."""
 
-    def __init__(self, as_json: bool, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> None:
+    def __init__(self, as_json: bool, out: TextIO | None = None, err: TextIO | None = None) -> None:
         self.as_json = as_json
-        self.out, self.err = out, err
-        self.tty = err.isatty()
+        # Looked up per instance, not bound at import (tests and embedders swap the streams).
+        self.out, self.err = out or sys.stdout, err or sys.stderr
+        self.tty = self.err.isatty()
         self._last_len = 0
         self._last_plain = ""
 
@@ -88,7 +127,11 @@ class ProgressPrinter:
             self.out.write(json.dumps({"event": "progress", **ev.to_json_dict()}) + "\n")
             self.out.flush()
             return
-        if ev.stage == "render":
+        if ev.stage == "render" and "clips" in ev.extra:
+            where = ev.message or f"clip {ev.extra.get('clip')}/{ev.extra.get('clips')}"
+            line = (f"rendering  {ev.fraction * 100:5.1f}%  {where}  "
+                    f"elapsed {format_duration(ev.elapsed_s)}  ETA {format_duration(ev.eta_s)}")
+        elif ev.stage == "render":
             line = (f"rendering  {ev.fraction * 100:5.1f}%  frame {ev.done}/{ev.total}  "
                     f"elapsed {format_duration(ev.elapsed_s)}  ETA {format_duration(ev.eta_s)}")
         else:
@@ -116,6 +159,7 @@ def run(args: argparse.Namespace) -> int:
     from vidgen_desktop.engine.render import render
 
     job = job_from_args(args)
+    ai = ai_options_from_args(args)
     cancel = CancelToken()
     printer = ProgressPrinter(args.json)
     previous = None
@@ -124,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
             cancel.cancel("cancelled by Ctrl-C")
         previous = signal.signal(signal.SIGINT, on_sigint)
     try:
-        result = render(job, on_progress=printer, cancel=cancel)
+        result = render(job, on_progress=printer, cancel=cancel, ai=ai)
     finally:
         printer.close()
         if previous is not None:
@@ -135,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
         "event": "done", "output": str(result.output), "tier": result.tier.value, "width": result.width,
         "height": result.height, "fps": result.fps, "frames": result.frames,
         "duration_s": round(result.duration_s, 3), "elapsed_s": round(result.elapsed_s, 2), "motion": result.motion,
-        "notes": result.notes,
+        "notes": result.notes, "details": result.details,
     }
     if args.json:
         print(json.dumps(summary))

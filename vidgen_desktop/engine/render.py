@@ -11,12 +11,16 @@ import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import InputError, OutputError
-from vidgen_desktop.core.jobs import Resolution, RenderJob, Tier
+from vidgen_desktop.core.hardware import HardwareInfo
+from vidgen_desktop.core.jobs import RenderJob, Resolution, Tier
 from vidgen_desktop.core.progress import EtaEstimator, ProgressCallback, ProgressEvent, ignore_progress
 from vidgen_desktop.core.tiers import TierDecision
+from vidgen_desktop.engine.ai.dispatch import AiDispatch
+from vidgen_desktop.engine.ai.options import AiOptions
 from vidgen_desktop.engine.canvas import fit_canvas, rgb_to_yuv420, yuv420_to_rgb
 from vidgen_desktop.engine.encoder import EncodeSettings, VideoEncoder, check_output_path
 from vidgen_desktop.engine.image_io import IMAGE_EXTENSIONS, image_size, open_image
@@ -44,6 +48,8 @@ class RenderResult:
     elapsed_s: float
     motion: str = ""
     notes: list[str] = field(default_factory=list)
+    #: JSON-able facts about how it was made (for AI tiers: ``details["ai"]``: the plan, clips, resume).
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,9 @@ class RenderPlan:
     frames: int
     audio: AudioInfo
     notes: tuple[str, ...]
+    #: AI tiers to try, strongest first (empty: Ken Burns only), and those run below their requirements.
+    ai_chain: tuple[Tier, ...] = ()
+    ai_forced: tuple[Tier, ...] = ()
 
 
 def validate_inputs(job: RenderJob) -> AudioInfo:
@@ -73,22 +82,44 @@ def validate_inputs(job: RenderJob) -> AudioInfo:
     return probe_audio(job.audio)
 
 
-def plan_render(job: RenderJob, audio: AudioInfo, decision: TierDecision, image_size: tuple[int, int]) -> RenderPlan:
+def plan_render(job: RenderJob, audio: AudioInfo, decision: TierDecision, image_size: tuple[int, int],
+                ai: AiDispatch | None = None) -> RenderPlan:
+    """Sizes, frame count and tier. ``ai`` (from :func:`ai_dispatch`) says which AI tiers to try;
+    without it AI tiers are not run."""
     notes: list[str] = []
     tier = decision.tier
-    if decision.fell_back:
-        notes.append(f"{job.tier.label} could not be used; rendered with {tier.label}: "
+    chain = ai.chain if ai is not None else ()
+    forced = ai.forced if ai is not None else ()
+    if decision.fell_back and not (chain and chain[0] is job.tier):
+        notes.append(f"{job.tier.label} could not be used; rendered with {(chain[0] if chain else tier).label}: "
                      + "; ".join(decision.options[job.tier].missing if job.tier in decision.options else ()))
-    if tier.is_ai:
-        # The diffusion tiers land in a later release; say so instead of failing.
-        notes.append(f"{tier.label} rendering is not available in this version; used {Tier.KENBURNS.label}")
+    if ai is not None and ai.could_force and job.tier.is_ai and job.tier in ai.could_force:
+        notes.append(f"{job.tier.label} is installed and can still run on this machine, very slowly: "
+                     "allow slow AI rendering (--allow-slow) to use it")
+    if chain:
+        tier = chain[0]
+    elif tier.is_ai:
+        notes.append(f"{tier.label} could not be started here; used {Tier.KENBURNS.label}")
         tier = Tier.KENBURNS
     resolution = job.resolution or Resolution(short_side=decision.default_short_side)
     fps = float(job.fps or decision.default_fps)
     aspect = job.aspect or image_size
     width, height = resolution.frame_size(aspect)
     frames = max(1, math.ceil(audio.duration_s * fps - 1e-6))
-    return RenderPlan(tier, width, height, fps, frames, audio, tuple(notes))
+    return RenderPlan(tier, width, height, fps, frames, audio, tuple(notes), chain, forced)
+
+
+def ai_dispatch(job: RenderJob, decision: TierDecision, opts: AiOptions) -> AiDispatch:
+    """The AI tiers this render may try: the selector's choice, the installed models, the packages."""
+    if job.tier is Tier.KENBURNS:
+        return AiDispatch(())
+    from vidgen_desktop.core.paths import app_paths
+    from vidgen_desktop.core.tiers import detect_packages
+    from vidgen_desktop.engine.ai.dispatch import ai_chain
+    from vidgen_desktop.engine.models.store import ModelStore
+
+    installed = ModelStore(app_paths().models).installed_ids()
+    return ai_chain(decision, job.tier, allow_slow=opts.allow_slow, installed=installed, packages=detect_packages())
 
 
 def render(
@@ -97,9 +128,17 @@ def render(
     on_progress: ProgressCallback = ignore_progress,
     cancel: CancelToken | None = None,
     decision: TierDecision | None = None,
+    ai: AiOptions | None = None,
+    hardware: HardwareInfo | None = None,
 ) -> RenderResult:
-    """Render ``job`` to ``job.output`` atomically. Raises :class:`VidGenError` subclasses."""
+    """Render ``job`` to ``job.output`` atomically. Raises :class:`VidGenError` subclasses.
+
+    ``ai`` holds the AI tiers' settings (steps, motion strength, prompt, allow slow
+    hardware); ``hardware`` is the probed machine (probed here when an AI tier runs and it
+    was not given). An AI tier that fails hands over to the next one, then to Ken Burns.
+    """
     cancel = cancel or CancelToken()
+    ai = ai or AiOptions()
     t0 = time.monotonic()
 
     def emit(stage: str, done: int = 0, total: int = 0, eta: float | None = None, message: str = "",
@@ -112,11 +151,53 @@ def render(
     if decision is None:
         from vidgen_desktop.engine.decide import decide_tier
 
-        _hw, decision = decide_tier(job.tier)
+        hardware, decision = decide_tier(job.tier)
     cancel.raise_if_cancelled()
 
     emit("prepare", message="preparing the picture")
-    plan = plan_render(job, audio, decision, image_size(job.image))
+    plan = plan_render(job, audio, decision, image_size(job.image), ai_dispatch(job, decision, ai))
+    out_size = (plan.width, plan.height)
+    notes = list(plan.notes)
+    details: dict[str, Any] = {}
+    tier_used, motion_used = plan.tier, ""
+    outcome = None
+    settings = EncodeSettings(plan.width, plan.height, plan.fps, job.quality)
+    with VideoEncoder(job.output, settings, audio, cancel) as encoder:
+        start = 0
+        if plan.ai_chain:
+            from vidgen_desktop.core.hardware import probe_hardware
+            from vidgen_desktop.core.paths import app_paths
+            from vidgen_desktop.engine.ai.plan import machine_for
+            from vidgen_desktop.engine.ai.runner import run_ai
+
+            paths = app_paths()
+            outcome = run_ai(job, chain=plan.ai_chain, forced=plan.ai_forced, opts=ai,
+                             machine=machine_for(hardware or probe_hardware({})), out_size=out_size,
+                             out_fps=plan.fps, total_frames=plan.frames, write=encoder.write,
+                             on_progress=on_progress, cancel=cancel, t0=t0, models_dir=paths.models,
+                             cache_dir=paths.cache)
+            start = outcome.frames_written
+            notes += outcome.notes
+            details["ai"] = outcome.details
+            tier_used, motion_used = outcome.tier or Tier.KENBURNS, ai.motion.value
+            if start < plan.frames:
+                tier_used = outcome.tier if start * 2 >= plan.frames and outcome.tier else Tier.KENBURNS
+                notes.append(f"{Tier.KENBURNS.label} made frames {start + 1}-{plan.frames} of {plan.frames}")
+        if start < plan.frames:
+            motion_used = _kenburns(job, plan, encoder, start, cancel, emit)
+        emit("finalize", plan.frames, plan.frames, message="finishing the file")
+        encoder.finish()
+    if outcome is not None:
+        outcome.on_success()
+    elapsed = time.monotonic() - t0
+    emit("done", plan.frames, plan.frames, 0.0, message=str(job.output))
+    return RenderResult(job.output, tier_used, plan.width, plan.height, plan.fps, plan.frames,
+                        plan.frames / plan.fps, elapsed, motion_used, notes, details)
+
+
+def _kenburns(job: RenderJob, plan: RenderPlan, encoder: VideoEncoder, start: int, cancel: CancelToken,
+              emit: Any) -> str:
+    """Frames ``start``.. of the Ken Burns pan and zoom into ``encoder``; returns the motion used."""
     out_size = (plan.width, plan.height)
     picture = open_image(job.image, want=(math.ceil(plan.width * ZOOM), math.ceil(plan.height * ZOOM)))
     canvas = rgb_to_yuv420(fit_canvas(picture, out_size, job.fit, ZOOM))
@@ -124,25 +205,17 @@ def render(
     motion = resolve_motion(job.motion, canvas.size, plan.width / plan.height, job.seed)
     camera = CameraPath(motion, canvas.size, out_size, plan.frames, plan.fps)
     cancel.raise_if_cancelled()
-
-    settings = EncodeSettings(plan.width, plan.height, plan.fps, job.quality)
-    eta = EtaEstimator(plan.frames)
+    eta = EtaEstimator(plan.frames - start)
     last_emit = last_preview = 0.0
-    with VideoEncoder(job.output, settings, audio, cancel) as encoder:
-        for i, frame in enumerate(render_frames(canvas, camera, out_size, plan.frames, job.quality)):
-            encoder.write(frame.y.data, frame.u.data, frame.v.data)
-            now = time.monotonic()
-            if now - last_emit >= PROGRESS_INTERVAL_S or i == plan.frames - 1:
-                cancel.raise_if_cancelled()
-                last_emit = now
-                preview = None
-                if now - last_preview >= PREVIEW_INTERVAL_S:
-                    last_preview = now
-                    preview = yuv420_to_rgb(frame.y, frame.u, frame.v)
-                emit("render", i + 1, plan.frames, eta.update(i + 1), preview=preview)
-        emit("finalize", plan.frames, plan.frames, message="finishing the file")
-        encoder.finish()
-    elapsed = time.monotonic() - t0
-    emit("done", plan.frames, plan.frames, 0.0, message=str(job.output))
-    return RenderResult(job.output, plan.tier, plan.width, plan.height, plan.fps, plan.frames,
-                        plan.frames / plan.fps, elapsed, motion.value, list(plan.notes))
+    for i, frame in enumerate(render_frames(canvas, camera, out_size, plan.frames, job.quality, start=start), start):
+        encoder.write(frame.y.data, frame.u.data, frame.v.data)
+        now = time.monotonic()
+        if now - last_emit >= PROGRESS_INTERVAL_S or i == plan.frames - 1:
+            cancel.raise_if_cancelled()
+            last_emit = now
+            preview = None
+            if now - last_preview >= PREVIEW_INTERVAL_S:
+                last_preview = now
+                preview = yuv420_to_rgb(frame.y, frame.u, frame.v)
+            emit("render", i + 1, plan.frames, eta.update(i + 1 - start), preview=preview)
+    return motion.value

@@ -1,0 +1,249 @@
+"""AI renders end to end on the CPU with tiny random-weight models from the model store.
+
+Every render here is real: a tiny SVD/AnimateDiff pipeline generates the clips, they are
+blended, retimed and streamed to ffmpeg with the audio. Failures are injected through
+``backends.observe`` (an out-of-memory error at a chosen step, a cancel mid-step).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.engine.ai.conftest import Install, needs_torch
+from tests.media_factory import decode_gray_frames, probe_text, textured_image, tone
+from vidgen_desktop.core.cancel import CancelToken
+from vidgen_desktop.core.errors import CancelledError
+from vidgen_desktop.core.hardware import HardwareInfo
+from vidgen_desktop.core.jobs import RenderJob, Resolution, Tier
+from vidgen_desktop.core.paths import app_paths
+from vidgen_desktop.core.progress import ProgressEvent
+from vidgen_desktop.core.tiers import TierDecision
+from vidgen_desktop.engine.ai import backends
+from vidgen_desktop.engine.ai.backends import StepEvent
+from vidgen_desktop.engine.ai.options import AiOptions, MotionStrength
+from vidgen_desktop.engine.render import RenderResult, render
+
+pytestmark = needs_torch
+
+#: Two steps, 8-frame clips (1 s at 7 fps): a 2.5 s sound takes three SVD clips.
+FAST = AiOptions(steps=2, allow_slow=True, frames_per_clip=8)
+OUT = (160, 90)
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("ai-media")
+    return {"image": textured_image(d / "pic.png", (640, 480)), "audio": tone(d / "tone.wav", 2.5)}
+
+
+def ai_render(inputs: dict[str, Path], out: Path, tier: Tier, decision: TierDecision, hw: HardwareInfo,
+              opts: AiOptions = FAST, **kw: object) -> RenderResult:
+    job = RenderJob(image=inputs["image"], audio=inputs["audio"], output=out, tier=tier,
+                    resolution=Resolution.parse(f"{OUT[0]}x{OUT[1]}"), fps=12.0, seed=7)
+    return render(job, decision=decision, ai=opts, hardware=hw, **kw)  # type: ignore[arg-type]
+
+
+def duration(path: Path) -> float:
+    m = re.search(r"Duration: (\d+):(\d+):(\d+\.\d+)", probe_text(path))
+    assert m
+    return int(m.group(1)) * 3600 + int(m.group(2)) * 60 + float(m.group(3))
+
+
+def checkpoints() -> list[Path]:
+    root = app_paths().cache / "ai-clips"
+    return sorted(root.glob("*/clip-*")) if root.is_dir() else []
+
+
+def oom(message: str = "CUDA out of memory (injected)") -> BaseException:
+    import torch
+
+    return torch.OutOfMemoryError(message)
+
+
+def test_svd_renders_a_video_as_long_as_the_audio(inputs: dict[str, Path], tmp_path: Path, install: Install,
+                                                  kenburns_decision: TierDecision, cpu_hw: HardwareInfo) -> None:
+    install(Tier.SVD)
+    events: list[ProgressEvent] = []
+    out = tmp_path / "svd.mp4"
+    t = time.monotonic()
+    res = ai_render(inputs, out, Tier.SVD, kenburns_decision, cpu_hw, on_progress=events.append)
+    print(f"tiny SVD render, 3 clips: {time.monotonic() - t:.1f} s")
+    assert res.tier is Tier.SVD and (res.width, res.height) == OUT
+    assert res.frames == 30  # 2.5 s at 12 fps
+    assert abs(duration(out) - 2.5) < 1 / 12 + 0.03
+    frames = decode_gray_frames(out, OUT).astype(np.float64)
+    assert len(frames) == 30
+    steps = np.abs(np.diff(frames, axis=0)).mean(axis=(1, 2))
+    assert (steps > 0.2).mean() > 0.8, "the picture moves from frame to frame"
+    assert np.abs(frames[-1] - frames[0]).mean() > 2
+    ai = res.details["ai"]
+    assert ai["clips"] == 3 and ai["clips_generated"] == 3 and ai["clips_resumed"] == 0
+    assert ai["plan"]["device"] == "cpu" and ai["plan"]["frames_per_clip"] == 8
+    assert any("runs below its hardware requirements" in n and "very slow" in n for n in res.notes)
+    assert checkpoints() == [], "checkpoints are removed after success"
+    # Progress per step and clip, with an ETA from the start.
+    steps_ev = [e for e in events if e.stage == "render" and "step" in e.extra]
+    assert len(steps_ev) == 3 * 2
+    assert {(e.extra["clip"], e.extra["step"]) for e in steps_ev} == {(c, s) for c in (1, 2, 3) for s in (1, 2)}
+    assert all(e.eta_s is not None for e in steps_ev)
+    assert [e.done for e in events if e.stage == "render"] == sorted(e.done for e in events if e.stage == "render")
+    assert any(e.preview is not None for e in events)
+    # The pipeline stays loaded for the next render.
+    loads = backends.CACHE.loads
+    ai_render(inputs, tmp_path / "again.mp4", Tier.SVD, kenburns_decision, cpu_hw)
+    assert backends.CACHE.loads == loads
+
+
+def test_out_of_memory_steps_down_within_the_tier(inputs: dict[str, Path], tmp_path: Path, install: Install,
+                                                  kenburns_decision: TierDecision, cpu_hw: HardwareInfo) -> None:
+    install(Tier.SVD)
+    seen: Counter[tuple[int, str]] = Counter()
+    fired: set[str] = set()
+
+    def inject(ev: StepEvent) -> None:
+        seen[(ev.clip, ev.phase)] += 1
+        if ev.clip == 0 and ev.phase == "step" and ev.step == 1 and "denoise" not in fired:
+            fired.add("denoise")
+            raise oom()
+        if ev.clip == 1 and ev.phase == "decode" and "decode" not in fired:
+            fired.add("decode")
+            raise oom()
+
+    with backends.observe(inject):
+        res = ai_render(inputs, tmp_path / "o.mp4", Tier.SVD, kenburns_decision, cpu_hw)
+    assert res.tier is Tier.SVD and res.frames == 30
+    assert "ran out of RAM while generating clip 1: retrying with forward chunking on" in " ".join(res.notes)
+    assert "ran out of RAM while decoding clip 2: retrying with decoding 4 frames at a time" in " ".join(res.notes)
+    assert seen[(0, "step")] == 1 + 2  # the failed attempt, then the clip again
+    assert seen[(1, "step")] == 2  # a decode failure keeps the latents: no step is repeated
+    assert seen[(1, "decode")] == 1 + 2  # then two chunks of four
+    plan = res.details["ai"]["plan"]
+    assert plan["forward_chunking"] and plan["decode_chunk_size"] == 4
+
+
+def test_out_of_memory_everywhere_steps_down_tiers_then_to_ken_burns(
+        inputs: dict[str, Path], tmp_path: Path, install: Install, kenburns_decision: TierDecision,
+        cpu_hw: HardwareInfo) -> None:
+    install(Tier.SVD_XT, Tier.SVD)
+
+    def xt_never_fits(ev: StepEvent) -> None:
+        if ev.tier is Tier.SVD_XT and ev.phase == "step":
+            raise oom()
+
+    with backends.observe(xt_never_fits):
+        res = ai_render(inputs, tmp_path / "a.mp4", Tier.SVD_XT, kenburns_decision, cpu_hw)
+    assert res.tier is Tier.SVD and res.details["ai"]["tiers_tried"] == ["svd-xt", "svd"]
+    notes = " ".join(res.notes)
+    assert "Stable Video Diffusion XT could not be used (ran out of RAM on clip 1 even with every saving" in notes
+    assert "trying Stable Video Diffusion" in notes
+
+    def nothing_fits(ev: StepEvent) -> None:
+        if ev.phase == "step":
+            raise oom()
+
+    out = tmp_path / "b.mp4"
+    with backends.observe(nothing_fits):
+        res = ai_render(inputs, out, Tier.SVD_XT, kenburns_decision, cpu_hw)
+    assert res.tier is Tier.KENBURNS and res.frames == 30
+    assert len(decode_gray_frames(out, OUT)) == 30
+    assert "finishing with Ken Burns" in " ".join(res.notes)
+    assert res.details["ai"]["tier"] is None
+
+
+@pytest.mark.parametrize("damage", ["unet weights header", "model_index.json"])
+def test_a_damaged_model_hands_over_to_the_next_tier(inputs: dict[str, Path], tmp_path: Path, install: Install,
+                                                     kenburns_decision: TierDecision, cpu_hw: HardwareInfo,
+                                                     damage: str) -> None:
+    models = install(Tier.SVD_XT, Tier.SVD)
+    target = (models / "svd-xt" / "unet" / "diffusion_pytorch_model.safetensors" if damage.startswith("unet")
+              else models / "svd-xt" / "model_index.json")
+    size = target.stat().st_size
+    with target.open("r+b") as f:  # same size: the install record still says "installed"
+        f.write(b"\xff" * min(size, 64))
+    res = ai_render(inputs, tmp_path / "o.mp4", Tier.SVD_XT, kenburns_decision, cpu_hw)
+    assert res.tier is Tier.SVD
+    msg = next(n for n in res.notes if n.startswith("Stable Video Diffusion XT could not be used"))
+    assert str(models / "svd-xt") in msg and ("damaged" in msg or "could not be loaded" in msg)
+
+
+def test_cancel_lands_within_a_step_and_the_next_render_resumes(
+        inputs: dict[str, Path], tmp_path: Path, install: Install, kenburns_decision: TierDecision,
+        cpu_hw: HardwareInfo) -> None:
+    install(Tier.SVD)
+    cancel = CancelToken()
+    steps: Counter[int] = Counter()
+    cancelled_at: list[float] = []
+
+    def cancel_mid_step(ev: StepEvent) -> None:
+        if ev.phase == "step":
+            steps[ev.clip] += 1
+        if ev.clip == 1 and ev.phase == "unet" and ev.step == 1 and not cancel.cancelled:
+            cancel.cancel()  # the UNet of step 2 has started: the user presses Cancel
+            cancelled_at.append(time.monotonic())
+
+    out = tmp_path / "o.mp4"
+    with backends.observe(cancel_mid_step), pytest.raises(CancelledError):
+        ai_render(inputs, out, Tier.SVD, kenburns_decision, cpu_hw, cancel=cancel)
+    assert time.monotonic() - cancelled_at[0] < 5
+    assert steps[1] == 1, "no further denoising step after the cancel"
+    assert not out.exists() and not list(tmp_path.glob(".*partial*"))
+    assert [p.name for p in checkpoints()] == ["clip-00000"], "the finished clip is kept"
+
+    steps.clear()
+
+    def count(ev: StepEvent) -> None:
+        if ev.phase == "step":
+            steps[ev.clip] += 1
+
+    with backends.observe(count):
+        res = ai_render(inputs, out, Tier.SVD, kenburns_decision, cpu_hw)
+    assert set(steps) == {1, 2}, "only the missing clips are generated"
+    assert res.details["ai"]["clips_resumed"] == 1 and res.details["ai"]["clips_generated"] == 2
+    assert any("resumed an interrupted render: 1 finished clip reused" in n for n in res.notes)
+    assert checkpoints() == []
+    # The resumed video is the video an uninterrupted render makes.
+    fresh = tmp_path / "fresh.mp4"
+    ai_render(inputs, fresh, Tier.SVD, kenburns_decision, cpu_hw)
+    a, b = decode_gray_frames(out, OUT).astype(float), decode_gray_frames(fresh, OUT).astype(float)
+    assert a.shape == b.shape and np.abs(a - b).mean() < 0.5
+
+
+def test_animatediff_video_to_video(inputs: dict[str, Path], tmp_path: Path, install: Install,
+                                    kenburns_decision: TierDecision, cpu_hw: HardwareInfo) -> None:
+    install(Tier.ANIMATEDIFF)
+    opts = AiOptions(steps=2, allow_slow=True, frames_per_clip=8, motion=MotionStrength.HIGH, prompt="leaves sway")
+    out = tmp_path / "ad.mp4"
+    res = ai_render(inputs, out, Tier.ANIMATEDIFF, kenburns_decision, cpu_hw, opts=opts)
+    assert res.tier is Tier.ANIMATEDIFF and res.frames == 30 and res.motion == "high"
+    assert res.details["ai"]["clips"] == 4  # 8 frames at 8 fps: 0.875 s per clip
+    frames = decode_gray_frames(out, OUT).astype(float)
+    assert len(frames) == 30 and np.abs(np.diff(frames, axis=0)).mean() > 0.2
+
+
+def test_sparsectrl_backend_animates_from_the_picture(tmp_path: Path, cpu_hw: HardwareInfo) -> None:
+    """With SparseCtrl installed (a ``sparsectrl`` role), AnimateDiff conditions on the picture directly."""
+    from tests.engine.ai.tiny_models import build_animatediff
+    from vidgen_desktop.engine.ai.plan import plan_for
+    from vidgen_desktop.engine.ai.spec import spec_from_folder
+
+    root = build_animatediff(tmp_path / "ad", sparsectrl=True)
+    files = backends.ModelFiles(Tier.ANIMATEDIFF, "animatediff", root / "base", "x", adapter=root / "motion_adapter",
+                                sparsectrl=root / "sparsectrl")
+    spec = spec_from_folder(Tier.ANIMATEDIFF, files.root, files.adapter, files.sparsectrl)
+    assert spec.sparsectrl and spec.controlnet_params > 0
+    plan = plan_for(cpu_hw, Tier.ANIMATEDIFF, AiOptions(steps=2, frames_per_clip=8), spec=spec)
+    backend = backends.CACHE.get(files, plan)
+    backend.configure(plan)
+    image = np.random.default_rng(0).integers(0, 255, (plan.height, plan.width, 3), dtype=np.uint8)
+    calls: list[int] = []
+    latents = backend.denoise(image, plan, AiOptions(), 1, 0, CancelToken(), lambda i, n: calls.append(i))
+    frames = backend.decode(latents, 4, 0, CancelToken(), lambda i, n: None)
+    assert calls == [1, 2]
+    assert frames.shape == (8, plan.height, plan.width, 3) and frames.dtype == np.uint8
+    assert np.abs(np.diff(frames.astype(float), axis=0)).mean() > 0.1

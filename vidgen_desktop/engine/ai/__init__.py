@@ -1,0 +1,14 @@
+"""The AI tiers: SVD, SVD-XT and AnimateDiff image-to-video, made to fit the machine.
+
+Pure Python (importable without torch):
+
+* :mod:`.options` -- the user's AI settings (steps, motion strength, prompt...);
+* :mod:`.spec` -- what a model is (native size, frames per clip, parameter counts);
+* :mod:`.plan` -- the memory-aware plan: a pure function of the hardware and the job;
+* :mod:`.clips` -- audio-length video from short clips: schedule, seams, retiming;
+* :mod:`.checkpoint` -- finished clips on disk, so a killed render resumes;
+* :mod:`.dispatch` -- which AI tiers a render tries, strongest first.
+
+torch and diffusers are imported only by :mod:`.backends` and :mod:`.runner`, and
+only when an AI tier actually renders.
+"""

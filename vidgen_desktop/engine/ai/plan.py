@@ -1,0 +1,466 @@
+"""The memory-aware plan: a pure function from the detected hardware and the job to the
+settings an AI tier runs with, and an estimate of its memory and time in plain words.
+
+The plan picks the generation size (the model's native pixel area at the output's
+aspect), frames per clip, the VAE ``decode_chunk_size``, UNet feed-forward chunking,
+attention slicing, and model or sequential CPU offload: the fastest combination whose
+estimated peak memory fits the device, lower resolutions only when nothing fits at the
+native one. :func:`step_down` gives the next, more frugal plan after an out-of-memory
+error (the runner walks it before giving up on a tier).
+
+Where the numbers come from (fp16, SVD-XT, 1024x576, 25 frames; all estimates are
+re-measured by ``benchmarks/svd_gpu.py`` on a real GPU, whose results should replace
+these constants):
+
+* diffusers' SVD guide (docs/source/en/using-diffusers/svd.md): model CPU offload +
+  ``unet.enable_forward_chunking()`` + ``decode_chunk_size=2`` "should lower the memory
+  requirement to less than 8GB VRAM"; ``decode_chunk_size=1`` uses the least memory but
+  "the video might have some flickering" (hence the penalty on chunks of 1 and 2).
+* Everything resident, all 25 frames decoded at once (the pipeline's default): about
+  22 GB (localmodel.run's SVD-XT page, a third-party figure). With 4.2 GiB of fp16
+  weights (1.52 B UNet + 98 M VAE + 632 M CLIP) that leaves ~0.7 GiB per decoded frame.
+* UNet activations for 25 frames without chunking ~7 GB, peak ~12 GB at decode chunk
+  4-8 (gigagpu.com's SVD-XT VRAM budget, third-party).
+* Sequential offload with forward chunking: "roughly 3x savings of VRAM with 5.7x longer
+  inference time" (livepeer/ai-worker PR #34).
+* AnimateDiff (SD 1.5, 512x512, 16 frames) "takes only ~12GB VRAM to inference" with
+  memory-efficient attention and frame-by-frame decoding (guoyww/AnimateDiff docs).
+* Apple GPUs: diffusers' MPS guide recommends attention slicing below 64 GB of RAM.
+* Speed: FLOPs per step from the UNet's parameter count x latent tokens (calibrated to
+  ~2.4 TFLOP per frame for SVD at 1024x576, ~0.8 TFLOP for SD 1.5 at 512x512), times 2
+  for classifier-free guidance, over the GPU's dense fp16 tensor throughput at ~35 %
+  utilisation. That puts an RTX 4090 at ~2 s per SVD-XT step (reported: 40-60 s for 25
+  steps) and a 16-core CPU in fp32 at about 3 min per step.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from vidgen_desktop.core.hardware import GpuInfo, HardwareInfo
+from vidgen_desktop.core.jobs import Tier
+from vidgen_desktop.core.tiers import MPS_MEMORY_SHARE
+from vidgen_desktop.engine.ai.options import AiOptions, MotionStrength
+from vidgen_desktop.engine.ai.spec import ModelSpec, default_spec
+
+Device = Literal["cuda", "mps", "cpu"]
+Offload = Literal["none", "model", "sequential"]
+Phase = Literal["load", "denoise", "decode"]
+
+GIB = float(1 << 30)
+
+# ----------------------------------------------------------------------------- constants
+
+#: Kept free on a dedicated GPU for the desktop and other programs.
+VRAM_RESERVE_GIB = 0.3
+#: CUDA context, cuDNN workspaces and allocator fragmentation, on top of the estimate.
+OVERHEAD_GIB = 0.6
+#: Share of system RAM a CPU render may plan to use.
+CPU_RAM_SHARE = 0.75
+#: Apple GPUs: attention slicing below this much unified memory (diffusers' MPS guide).
+MPS_SLICING_BELOW_GIB = 64.0
+
+
+@dataclass(frozen=True)
+class MemoryModel:
+    """GiB per frame per megapixel at fp16 (classifier-free guidance batch included)."""
+
+    act_plain: float
+    act_chunked: float
+    decode: float
+    #: TFLOP to decode one frame per megapixel.
+    decode_tflop: float
+
+
+#: SVD: 7 GiB of activations for 25 frames at 0.59 Mpix unchunked, ~4 GiB with forward
+#: chunking (which, with model offload, lands the diffusers "< 8 GB" figure at ~7.4 GiB);
+#: decoding ~0.75 GiB per frame. AnimateDiff: the ~12 GB figure was measured with the
+#: original code; diffusers' SDPA path is assumed to need ~6 GiB of activations for 16
+#: frames at 512x512 (~9 GiB with everything resident), SD's 2D VAE ~0.4 GiB per frame.
+MEMORY: dict[str, MemoryModel] = {
+    "svd": MemoryModel(act_plain=0.475, act_chunked=0.27, decode=1.27, decode_tflop=6.0),
+    "animatediff": MemoryModel(act_plain=1.4, act_chunked=0.85, decode=1.5, decode_tflop=4.7),
+}
+#: SparseCtrl's ControlNet runs beside the UNet at every step: ~40 % more activations.
+SPARSECTRL_ACT_SHARE = 0.4
+#: Attention slicing trims the attention peak a little (SDPA already keeps it small).
+SLICING_ACT_FACTOR = 0.85
+#: Sequential offload keeps about one block's weights on the GPU.
+SEQUENTIAL_RESIDENT_GIB = 0.35
+
+#: FLOPs of one frame through the denoiser per (parameter x latent token).
+FLOP_K = 0.175
+#: Fraction of the dense fp16 peak a diffusion UNet reaches.
+GPU_UTILISATION = 0.35
+MPS_UTILISATION = 0.3
+#: Effective fp32 TFLOPS of one CPU core (AVX2/NEON, conv + attention mix).
+CPU_TFLOPS_PER_CORE = 0.04
+#: Slow-downs (assumed until measured by benchmarks/svd_gpu.py).
+FORWARD_CHUNKING_SLOWDOWN = 1.10
+SLICING_SLOWDOWN = 1.15
+SEQUENTIAL_SLOWDOWN = 5.7  # livepeer/ai-worker PR #34
+PCIE_GIBPS = 10.0
+#: Quality penalty of small decode chunks (flicker, diffusers' SVD guide).
+DECODE_PENALTY = {1: 1.30, 2: 1.10, 4: 1.03}
+DECODE_CHOICES = (32, 25, 16, 14, 8, 4, 2, 1)
+CPU_MAX_DECODE = 8
+#: Linear resolution scales tried in order; below 1.0 only when nothing fits natively.
+SCALES = (1.0, 0.75, 0.5)
+DEFAULT_STEPS: dict[Tier, int] = {Tier.SVD: 25, Tier.SVD_XT: 25, Tier.ANIMATEDIFF: 25}
+
+#: Dense fp16 tensor TFLOPS (fp32 accumulate) by name; the longest matching key wins.
+GPU_TFLOPS: dict[str, float] = {
+    "h200": 989, "gh200": 989, "h100 sxm": 989, "h100": 756, "a100": 312, "l40s": 362, "l40": 181, "l4": 121,
+    "a10g": 70, "a10": 125, "t4": 65, "v100": 125, "a6000": 155, "rtx 6000 ada": 364,
+    "5090": 209, "5080": 113, "5070 ti": 88, "5070": 62, "4090": 165, "4080": 97, "4070 ti": 80, "4070": 58,
+    "4060 ti": 44, "4060": 30, "3090": 71, "3080 ti": 68, "3080": 60, "3070": 41, "3060 ti": 32, "3060": 26,
+    "2080 ti": 54, "2080": 40, "2070": 30, "2060": 26,
+}
+#: Apple GPUs (fp32 ~ fp16 TFLOPS), by chip family.
+MPS_TFLOPS: dict[str, float] = {"ultra": 21.0, "max": 13.0, "pro": 6.5}
+MPS_TFLOPS_DEFAULT = 3.5
+
+
+# ----------------------------------------------------------------------------- machine
+
+@dataclass(frozen=True)
+class Machine:
+    """The device an AI tier would run on, and what it can give."""
+
+    device: Device
+    name: str
+    #: Memory the plan must fit in (VRAM, the GPU's share of unified memory, or RAM).
+    budget_gib: float
+    #: Total memory of that kind, for the text.
+    total_gib: float
+    #: Effective TFLOPS at the plan's precision.
+    tflops: float
+
+    @property
+    def dtype(self) -> str:
+        return "float32" if self.device == "cpu" else "float16"
+
+    @property
+    def memory_word(self) -> str:
+        return {"cuda": "VRAM", "mps": "unified memory", "cpu": "RAM"}[self.device]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"device": self.device, "name": self.name, "budget_gib": round(self.budget_gib, 2),
+                "total_gib": round(self.total_gib, 2), "tflops": round(self.tflops, 1)}
+
+
+def _lookup(table: dict[str, float], name: str) -> float | None:
+    low = name.lower()
+    for key in sorted(table, key=len, reverse=True):
+        if key in low:
+            return table[key]
+    return None
+
+
+def _cuda_tflops(gpu: GpuInfo) -> float:
+    peak = _lookup(GPU_TFLOPS, gpu.name)
+    if peak is None:
+        gib = gpu.vram_total_mb / 1024
+        peak = next((t for g, t in ((60, 300.0), (30, 150.0), (20, 70.0), (14, 50.0), (10, 30.0), (7, 25.0))
+                     if gib >= g), 15.0)
+        if gpu.vendor == "AMD":
+            peak *= 0.6
+    return peak * GPU_UTILISATION
+
+
+def cpu_machine(hw: HardwareInfo) -> Machine:
+    ram = hw.ram_total_mb / 1024 if hw.ram_total_mb else 8.0
+    cores = max(1, hw.cpu_cores_physical)
+    return Machine("cpu", hw.cpu_model or "CPU", ram * CPU_RAM_SHARE, ram, cores * CPU_TFLOPS_PER_CORE)
+
+
+def machine_for(hw: HardwareInfo) -> Machine:
+    """The GPU an AI tier would use (most memory; CUDA before MPS), else the CPU.
+
+    A GPU whose backend torch reported unusable (a CPU-only torch build) does not count;
+    when torch was not probed the GPU is assumed usable (the plan is then "what would run").
+    """
+    best: Machine | None = None
+    for gpu in hw.gpus:
+        if gpu.backend == "cuda" and (hw.torch_version is None or hw.cuda_available):
+            total = gpu.vram_total_mb / 1024
+            m = Machine("cuda", gpu.name, max(0.0, total - VRAM_RESERVE_GIB), total, _cuda_tflops(gpu))
+        elif gpu.backend == "mps" and (hw.torch_version is None or hw.mps_available):
+            total = (gpu.vram_total_mb if gpu.unified_memory else hw.ram_total_mb) / 1024
+            peak = _lookup(MPS_TFLOPS, gpu.name) or MPS_TFLOPS_DEFAULT
+            m = Machine("mps", gpu.name, total * MPS_MEMORY_SHARE, total, peak * MPS_UTILISATION)
+        else:
+            continue
+        if best is None or (m.budget_gib, m.device == "cuda") > (best.budget_gib, best.device == "cuda"):
+            best = m
+    return best or cpu_machine(hw)
+
+
+# ----------------------------------------------------------------------------- plan
+
+@dataclass(frozen=True)
+class Estimate:
+    peak_gib: float
+    s_per_step: float
+    s_per_clip: float
+
+
+@dataclass(frozen=True)
+class AiPlan:
+    """How one AI tier renders on one machine, and what that costs."""
+
+    tier: Tier
+    spec: ModelSpec
+    machine: Machine
+    width: int
+    height: int
+    frames: int
+    fps: int
+    steps: int
+    motion: MotionStrength
+    decode_chunk: int
+    forward_chunking: bool
+    attention_slicing: bool
+    offload: Offload
+    scale: float
+    estimate: Estimate
+    fits: bool
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def device(self) -> Device:
+        return self.machine.device
+
+    @property
+    def dtype(self) -> str:
+        return self.machine.dtype
+
+    @property
+    def clip_seconds(self) -> float:
+        return (self.frames - 1) / self.fps
+
+    @property
+    def s_per_video_minute(self) -> float:
+        """Rough: clips of ``clip_seconds`` less a small seam overlap cover a minute."""
+        advance = max(0.25, self.clip_seconds - 2.0 / self.fps)
+        return self.estimate.s_per_clip * 60.0 / advance
+
+    def settings_text(self) -> str:
+        parts = [f"decoding {self.decode_chunk} frame{'s' if self.decode_chunk != 1 else ''} at a time"]
+        if self.device == "cuda":
+            parts.append({"none": "no offload", "model": "model offload on",
+                          "sequential": "sequential offload on (slow)"}[self.offload])
+        parts.append(f"forward chunking {'on' if self.forward_chunking else 'off'}")
+        if self.attention_slicing:
+            parts.append("attention slicing on")
+        return ", ".join(parts)
+
+    def describe(self) -> str:
+        """One plain sentence: what runs where, with what savings, and what it costs."""
+        where = {"cuda": f"{self.machine.name} (CUDA, fp16)", "mps": f"{self.machine.name} (Apple GPU, fp16)",
+                 "cpu": "the CPU (fp32, no GPU used)"}[self.device]
+        clip = f"{self.clip_seconds:.0f} s" if self.clip_seconds >= 1.95 else f"{self.clip_seconds:.1f} s"
+        text = (f"{self.spec.tier.label}: {self.width}x{self.height}, {self.frames} frames per clip, "
+                f"{self.steps} steps on {where}; {self.settings_text()}; "
+                f"about {_gb(self.estimate.peak_gib)} of {self.machine.memory_word}, "
+                f"about {human_time(self.estimate.s_per_clip)} per {clip} clip "
+                f"({human_time(self.s_per_video_minute)} per minute of video)")
+        if self.device == "cpu":
+            text += ": very slow"
+        if not self.fits:
+            text += f"; it may not fit in {_gb(self.machine.budget_gib)}"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tier": self.tier.value, "device": self.device, "dtype": self.dtype, "gpu": self.machine.name,
+            "width": self.width, "height": self.height, "frames_per_clip": self.frames, "fps": self.fps,
+            "steps": self.steps, "motion": self.motion.value, "decode_chunk_size": self.decode_chunk,
+            "forward_chunking": self.forward_chunking, "attention_slicing": self.attention_slicing,
+            "offload": self.offload, "scale": self.scale, "fits": self.fits,
+            "estimated_peak_gb": round(self.estimate.peak_gib, 2),
+            "estimated_s_per_step": round(self.estimate.s_per_step, 3),
+            "estimated_s_per_clip": round(self.estimate.s_per_clip, 1),
+            "clip_seconds": round(self.clip_seconds, 3), "text": self.describe(), "notes": list(self.notes),
+        }
+
+
+def _gb(gib: float) -> str:
+    return f"{gib:.1f} GB" if gib < 10 else f"{gib:.0f} GB"
+
+
+def human_time(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def generation_size(spec: ModelSpec, aspect: tuple[int, int], scale: float = 1.0) -> tuple[int, int]:
+    """The model's native pixel area at ``aspect`` (w, h), times ``scale`` per side, on its grid."""
+    aw, ah = aspect
+    a = aw / ah if ah else 1.0
+    area = spec.native_area * scale * scale
+    m = spec.size_multiple
+
+    def snap(v: float) -> int:
+        return max(m, round(v / m) * m)
+
+    return snap(math.sqrt(area * a)), snap(math.sqrt(area / a))
+
+
+def denoise_strength(motion: MotionStrength) -> float:
+    """AnimateDiff video-to-video: how far each frame may move from the picture."""
+    return {MotionStrength.LOW: 0.45, MotionStrength.MEDIUM: 0.6, MotionStrength.HIGH: 0.75}[motion]
+
+
+def effective_steps(spec: ModelSpec, steps: int, motion: MotionStrength) -> int:
+    """Denoising steps actually run (video-to-video skips the first part of the schedule)."""
+    if spec.kind == "animatediff" and not spec.sparsectrl:
+        return max(1, int(steps * denoise_strength(motion)))
+    return steps
+
+
+def estimate(spec: ModelSpec, machine: Machine, width: int, height: int, frames: int, steps: int,
+             decode_chunk: int, forward_chunking: bool, attention_slicing: bool, offload: Offload,
+             motion: MotionStrength = MotionStrength.MEDIUM) -> Estimate:
+    mm = MEMORY[spec.kind]
+    bpp = 4.0 if machine.dtype == "float32" else 2.0
+    prec = bpp / 2.0
+    mpix = width * height / 1e6
+    w_den = spec.denoiser_params * bpp / GIB
+    w_vae = spec.vae_params * bpp / GIB
+    w_all = spec.total_params * bpp / GIB
+    act = (mm.act_chunked if forward_chunking else mm.act_plain) * frames * mpix * prec
+    if spec.sparsectrl:
+        act *= 1.0 + SPARSECTRL_ACT_SHARE
+    if attention_slicing:
+        act *= SLICING_ACT_FACTOR
+    dec = mm.decode * min(decode_chunk, frames) * mpix * prec
+    if offload == "none":
+        peak = max(w_all + act, w_all + dec)
+    elif offload == "model":
+        peak = max(w_den + act, w_vae + dec)
+    else:
+        resident = SEQUENTIAL_RESIDENT_GIB * prec
+        peak = max(resident + act, resident + dec)
+    peak += OVERHEAD_GIB if machine.device != "cpu" else 1.0
+
+    tokens = width * height / 64.0
+    tflop_step = FLOP_K * spec.denoiser_params * tokens * frames * 2.0 / 1e12
+    s_step = tflop_step / machine.tflops
+    if forward_chunking:
+        s_step *= FORWARD_CHUNKING_SLOWDOWN
+    if attention_slicing:
+        s_step *= SLICING_SLOWDOWN
+    s_decode = mm.decode_tflop * frames * mpix / machine.tflops
+    if offload == "sequential":
+        s_step *= SEQUENTIAL_SLOWDOWN
+        s_decode *= SEQUENTIAL_SLOWDOWN
+    s_clip = effective_steps(spec, steps, motion) * s_step + s_decode
+    if spec.kind == "animatediff" and not spec.sparsectrl:
+        s_clip += s_decode / 2  # encoding the input frames
+    if offload == "model":
+        s_clip += 2 * w_all / PCIE_GIBPS
+    return Estimate(peak, s_step, s_clip)
+
+
+@dataclass(frozen=True)
+class _Config:
+    scale: float
+    offload: Offload
+    forward_chunking: bool
+    attention_slicing: bool
+    decode_chunk: int
+
+
+def _configs(machine: Machine, frames: int) -> Iterable[_Config]:
+    decodes = sorted({min(d, frames) for d in DECODE_CHOICES}, reverse=True)
+    if machine.device == "cpu":
+        decodes = [d for d in decodes if d <= CPU_MAX_DECODE]
+    offloads: tuple[Offload, ...] = ("none", "model", "sequential") if machine.device == "cuda" else ("none",)
+    slicing = machine.device == "mps" and machine.total_gib < MPS_SLICING_BELOW_GIB
+    for scale in SCALES:
+        for offload in offloads:
+            for chunking in (False, True):
+                for d in decodes:
+                    yield _Config(scale, offload, chunking, slicing, d)
+
+
+def plan_for(hw: HardwareInfo | Machine, tier: Tier, opts: AiOptions | None = None,
+             aspect: tuple[int, int] = (16, 9), spec: ModelSpec | None = None) -> AiPlan:
+    """The plan for ``tier`` on this machine: the fastest settings that fit, else the most frugal.
+
+    Pure: ``hw`` is a probed (or made-up) :class:`HardwareInfo`, or a :class:`Machine`;
+    ``spec`` defaults to the published figures of the tier's model.
+    """
+    opts = opts or AiOptions()
+    machine = hw if isinstance(hw, Machine) else machine_for(hw)
+    spec = spec or default_spec(tier)
+    frames = opts.frames_per_clip or spec.frames
+    steps = opts.steps or DEFAULT_STEPS[tier]
+    best: tuple[float, int, _Config, Estimate] | None = None
+    frugal: tuple[float, _Config, Estimate] | None = None
+    chosen_scale: float | None = None
+    for cfg in _configs(machine, frames):
+        if chosen_scale is not None and cfg.scale != chosen_scale:
+            break  # something fitted at a larger scale: never go smaller
+        w, h = generation_size(spec, aspect, cfg.scale)
+        est = estimate(spec, machine, w, h, frames, steps, cfg.decode_chunk, cfg.forward_chunking,
+                       cfg.attention_slicing, cfg.offload, opts.motion)
+        if frugal is None or est.peak_gib < frugal[0]:
+            frugal = (est.peak_gib, cfg, est)
+        if est.peak_gib > machine.budget_gib:
+            continue
+        chosen_scale = cfg.scale
+        cost = est.s_per_clip * DECODE_PENALTY.get(cfg.decode_chunk, 1.0)
+        key = (cost, -cfg.decode_chunk)
+        if best is None or key < (best[0], best[1]):
+            best = (cost, -cfg.decode_chunk, cfg, est)
+    notes: list[str] = []
+    if best is not None:
+        cfg, est, fits = best[2], best[3], True
+        if cfg.scale < 1.0:
+            notes.append(f"{spec.tier.label} does not fit at its native size here; generating at "
+                         f"{round(cfg.scale * 100)} % of it")
+    else:
+        assert frugal is not None
+        cfg, est, fits = frugal[1], frugal[2], False
+        notes.append(f"{spec.tier.label} needs about {_gb(est.peak_gib)} even with every saving; "
+                     f"{machine.name} has about {_gb(machine.budget_gib)} to give")
+    w, h = generation_size(spec, aspect, cfg.scale)
+    return AiPlan(tier, spec, machine, w, h, frames, spec.fps, steps, opts.motion, cfg.decode_chunk,
+                  cfg.forward_chunking, cfg.attention_slicing, cfg.offload, cfg.scale, est, fits, tuple(notes))
+
+
+def _with(plan: AiPlan, **changes: Any) -> AiPlan:
+    p = replace(plan, **changes)
+    est = estimate(p.spec, p.machine, p.width, p.height, p.frames, p.steps, p.decode_chunk, p.forward_chunking,
+                   p.attention_slicing, p.offload, p.motion)
+    return replace(p, estimate=est, fits=est.peak_gib <= p.machine.budget_gib)
+
+
+def step_down(plan: AiPlan, phase: Phase) -> tuple[AiPlan, str] | None:
+    """The next, more frugal plan after running out of memory in ``phase``, and what changed.
+
+    Order: a smaller decode chunk (only when decoding ran out), then forward chunking,
+    attention slicing, model offload, sequential offload. ``None``: nothing left to
+    save on this tier (the runner moves to the next lower tier, then Ken Burns).
+    """
+    if phase == "decode" and plan.decode_chunk > 1:
+        n = max(1, plan.decode_chunk // 2)
+        return _with(plan, decode_chunk=n), f"decoding {n} frame{'s' if n != 1 else ''} at a time"
+    if not plan.forward_chunking:
+        return _with(plan, forward_chunking=True), "forward chunking on"
+    if plan.device == "mps" and not plan.attention_slicing:
+        return _with(plan, attention_slicing=True), "attention slicing on"
+    if plan.device == "cuda" and plan.offload == "none":
+        return _with(plan, offload="model"), "model offload on"
+    if plan.device == "cuda" and plan.offload == "model":
+        return _with(plan, offload="sequential", decode_chunk=min(plan.decode_chunk, 2)), \
+            "sequential offload on (much slower)"
+    return None
