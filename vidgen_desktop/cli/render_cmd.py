@@ -27,6 +27,7 @@ from vidgen_desktop.core.jobs import (
 )
 from vidgen_desktop.core.progress import ProgressEvent
 from vidgen_desktop.engine.ai.options import AiOptions, ChainFrom, MotionStrength
+from vidgen_desktop.cli.tts_cmd import RenderNarration, add_narration_arguments, check_narration_args
 
 
 def register(sub: Any) -> None:
@@ -55,6 +56,7 @@ def register(sub: Any) -> None:
     ai.add_argument("--allow-slow", "--allow-cpu", dest="allow_slow", action="store_true",
                     help="run an AI tier even where the hardware is below its needs (a small GPU, or the CPU): "
                          "it works, but very slowly")
+    add_narration_arguments(p)
     p.add_argument("--seed", type=int, help="seed for automatic choices (same seed, same video)")
     p.add_argument("--json", action="store_true", help="print progress events as JSON lines on stdout")
     p.set_defaults(func=run)
@@ -68,9 +70,10 @@ def job_from_args(args: argparse.Namespace) -> RenderJob:
 
         image, audio = sample_paths()
     else:
-        if args.image is None or args.audio is None:
-            raise UsageError("render needs IMAGE and AUDIO (or --sample)")
-        image, audio = args.image, args.audio
+        check_narration_args(args)
+        if args.image is None or (args.audio is None and args.script is None):
+            raise UsageError("render needs IMAGE and AUDIO, or IMAGE --script FILE (or --sample)")
+        image, audio = args.image, args.audio or args.script  # a script's narration replaces it in run()
     return RenderJob(
         image=image.expanduser(),
         audio=audio.expanduser(),
@@ -168,18 +171,21 @@ def run(args: argparse.Namespace) -> int:
             cancel.cancel("cancelled by Ctrl-C")
         previous = signal.signal(signal.SIGINT, on_sigint)
     try:
-        result = render(job, on_progress=printer, cancel=cancel, ai=ai)
+        with RenderNarration(args, job, printer, cancel) as narration:
+            result = render(narration.job, on_progress=printer, cancel=cancel, ai=ai, burn_captions=narration.burn)
+            narration_notes = narration.finish(result.output)
     finally:
         printer.close()
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
-    for note in result.notes:
+    for note in [*narration_notes, *result.notes]:
         print(f"note: {note}", file=sys.stderr)
     summary = {
         "event": "done", "output": str(result.output), "tier": result.tier.value, "width": result.width,
         "height": result.height, "fps": result.fps, "frames": result.frames,
         "duration_s": round(result.duration_s, 3), "elapsed_s": round(result.elapsed_s, 2), "motion": result.motion,
         "notes": result.notes, "details": result.details,
+        "captions": str(narration.srt) if narration.srt else None,
     }
     if args.json:
         print(json.dumps(summary))

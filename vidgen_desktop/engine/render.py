@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from vidgen_desktop.core.tiers import TierDecision
 from vidgen_desktop.engine.ai.dispatch import AiDispatch
 from vidgen_desktop.engine.ai.options import AiOptions
 from vidgen_desktop.engine.canvas import fit_canvas, rgb_to_yuv420, yuv420_to_rgb
+from vidgen_desktop.engine.captions import Cue, captioned_writer
 from vidgen_desktop.engine.encoder import EncodeSettings, VideoEncoder, check_output_path
 from vidgen_desktop.engine.image_io import IMAGE_EXTENSIONS, image_size, open_image
 from vidgen_desktop.engine.kenburns import render_frames
@@ -130,6 +132,7 @@ def render(
     decision: TierDecision | None = None,
     ai: AiOptions | None = None,
     hardware: HardwareInfo | None = None,
+    burn_captions: Sequence[Cue] = (),
 ) -> RenderResult:
     """Render ``job`` to ``job.output`` atomically. Raises :class:`VidGenError` subclasses.
 
@@ -163,6 +166,7 @@ def render(
     outcome = None
     settings = EncodeSettings(plan.width, plan.height, plan.fps, job.quality)
     with VideoEncoder(job.output, settings, audio, cancel) as encoder:
+        write = captioned_writer(encoder.write, list(burn_captions), out_size, plan.fps)
         start = 0
         if plan.ai_chain:
             from vidgen_desktop.core.hardware import probe_hardware
@@ -173,7 +177,7 @@ def render(
             paths = app_paths()
             outcome = run_ai(job, chain=plan.ai_chain, forced=plan.ai_forced, opts=ai,
                              machine=machine_for(hardware or probe_hardware({})), out_size=out_size,
-                             out_fps=plan.fps, total_frames=plan.frames, write=encoder.write,
+                             out_fps=plan.fps, total_frames=plan.frames, write=write,
                              on_progress=on_progress, cancel=cancel, t0=t0, models_dir=paths.models,
                              cache_dir=paths.cache)
             start = outcome.frames_written
@@ -184,7 +188,7 @@ def render(
                 tier_used = outcome.tier if start * 2 >= plan.frames and outcome.tier else Tier.KENBURNS
                 notes.append(f"{Tier.KENBURNS.label} made frames {start + 1}-{plan.frames} of {plan.frames}")
         if start < plan.frames:
-            motion_used = _kenburns(job, plan, encoder, start, cancel, emit)
+            motion_used = _kenburns(job, plan, write, start, cancel, emit)
         emit("finalize", plan.frames, plan.frames, message="finishing the file")
         encoder.finish()
     if outcome is not None:
@@ -195,7 +199,7 @@ def render(
                         plan.frames / plan.fps, elapsed, motion_used, notes, details)
 
 
-def _kenburns(job: RenderJob, plan: RenderPlan, encoder: VideoEncoder, start: int, cancel: CancelToken,
+def _kenburns(job: RenderJob, plan: RenderPlan, write: Any, start: int, cancel: CancelToken,
               emit: Any) -> str:
     """Frames ``start``.. of the Ken Burns pan and zoom into ``encoder``; returns the motion used."""
     out_size = (plan.width, plan.height)
@@ -208,7 +212,7 @@ def _kenburns(job: RenderJob, plan: RenderPlan, encoder: VideoEncoder, start: in
     eta = EtaEstimator(plan.frames - start)
     last_emit = last_preview = 0.0
     for i, frame in enumerate(render_frames(canvas, camera, out_size, plan.frames, job.quality, start=start), start):
-        encoder.write(frame.y.data, frame.u.data, frame.v.data)
+        write(frame.y.data, frame.u.data, frame.v.data)
         now = time.monotonic()
         if now - last_emit >= PROGRESS_INTERVAL_S or i == plan.frames - 1:
             cancel.raise_if_cancelled()
