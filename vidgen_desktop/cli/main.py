@@ -17,7 +17,7 @@ from vidgen_desktop.core.errors import CancelledError, UsageError, VidGenError
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
 
 #: Subcommand modules; each has ``register(subparsers)`` and sets ``func``.
-COMMANDS = ("render_cmd", "hardware_cmd", "models_cmd")
+COMMANDS = ("render_cmd", "hardware_cmd", "models_cmd", "tts_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation: open the window offscreen, render the sample with Ken Burns "
+                             "into a temporary folder, check the video; exit 0 when all is well")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         try:
@@ -44,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(args_list)
+    if args.self_test:
+        return int(importlib.import_module("vidgen_desktop.selftest").run())
     if args.command is None:
         return _run_gui(args_list)
     debug = bool(getattr(args, "debug", False))
