@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
-import threading
 from pathlib import Path
-from types import FrameType
 from typing import Any, TextIO
 
+from vidgen_desktop.cli.interrupt import ctrl_c_cancels
+from vidgen_desktop.cli.tts_cmd import RenderNarration, add_narration_arguments, check_narration_args
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import UsageError
 from vidgen_desktop.core.jobs import (
@@ -27,7 +26,6 @@ from vidgen_desktop.core.jobs import (
 )
 from vidgen_desktop.core.progress import ProgressEvent
 from vidgen_desktop.engine.ai.options import AiOptions, ChainFrom, MotionStrength
-from vidgen_desktop.cli.tts_cmd import RenderNarration, add_narration_arguments, check_narration_args
 
 
 def register(sub: Any) -> None:
@@ -165,19 +163,12 @@ def run(args: argparse.Namespace) -> int:
     ai = ai_options_from_args(args)
     cancel = CancelToken()
     printer = ProgressPrinter(args.json)
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        def on_sigint(_sig: int, _frame: FrameType | None) -> None:
-            cancel.cancel("cancelled by Ctrl-C")
-        previous = signal.signal(signal.SIGINT, on_sigint)
     try:
-        with RenderNarration(args, job, printer, cancel) as narration:
+        with ctrl_c_cancels(cancel), RenderNarration(args, job, printer, cancel) as narration:
             result = render(narration.job, on_progress=printer, cancel=cancel, ai=ai, burn_captions=narration.burn)
             narration_notes = narration.finish(result.output)
     finally:
         printer.close()
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
     for note in [*narration_notes, *result.notes]:
         print(f"note: {note}", file=sys.stderr)
     summary = {

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
-import threading
 from dataclasses import replace
 from pathlib import Path
-from types import FrameType, TracebackType
+from types import TracebackType
 from typing import Any
 
+from vidgen_desktop.cli.interrupt import ctrl_c_cancels
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import UsageError
 from vidgen_desktop.core.jobs import RenderJob
@@ -94,21 +93,15 @@ def run(args: argparse.Namespace) -> int:
 
     cancel = CancelToken()
     printer = ProgressPrinter(args.json)
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        def on_sigint(_sig: int, _frame: FrameType | None) -> None:
-            cancel.cancel("cancelled by Ctrl-C")
-        previous = signal.signal(signal.SIGINT, on_sigint)
     try:
-        narration, choice = speak_to_file(
-            text, output, engine=args.engine, voice=args.voice,
-            voice_sample=args.voice_sample.expanduser() if args.voice_sample else None, language=args.language,
-            model_id=args.model, seed=args.seed, srt=args.srt.expanduser().absolute() if args.srt else None,
-            on_progress=printer, cancel=cancel)
+        with ctrl_c_cancels(cancel):
+            narration, choice = speak_to_file(
+                text, output, engine=args.engine, voice=args.voice,
+                voice_sample=args.voice_sample.expanduser() if args.voice_sample else None, language=args.language,
+                model_id=args.model, seed=args.seed, srt=args.srt.expanduser().absolute() if args.srt else None,
+                on_progress=printer, cancel=cancel)
     finally:
         printer.close()
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
     notes = [*choice.notes, *narration.notes]
     if narration.engine is EngineId.XTTS:
         notes.append(LICENCE_NOTES[EngineId.XTTS])
