@@ -2,11 +2,15 @@
 # Build the double-click app (a one-folder PyInstaller bundle) and smoke-test it with --self-test.
 #   scripts/build_bundle.sh [lite|full]     -> dist/<edition>/VidGen/VidGen (macOS: also dist/<edition>/VidGen.app)
 #
-# By default it builds in its own clean venv, build/venv-<edition> (created once, reused): Lite gets the
-# base app + PySide6-Addons (in-window playback) + pyttsx3 (system voice); Full also pinned torch and
-# the ai and tts extras. VIDGEN_BUILD_PYTHON=/path/to/python builds with an existing environment
-# instead (CI uses .venv); the spec still leaves torch & co. out of Lite.
+# Where it builds:
+#   lite: its own clean venv, build/venv-lite (created once, reused): the base app + PySide6-Addons
+#         (in-window playback) + pyttsx3 (system voice). Nothing else, so nothing else can leak in.
+#   full: .venv as scripts/setup.sh prepares it for the tests (dev media ai tts: pinned torch, the
+#         torchcodec/torchaudio fixes), so the bundle holds exactly what the tests ran against.
+#   VIDGEN_BUILD_PYTHON=/path/to/python: that environment instead (CI's lite check uses .venv; the spec
+#         leaves torch & co. out of Lite whatever the environment has).
 #   VIDGEN_SKIP_SELFTEST=1     build only
+#   VIDGEN_BUNDLE_OUT=DIR      put the bundle in DIR/<edition>/VidGen and PyInstaller's work files in DIR/work
 # Prints the build time, the bundle size and the self-test result; exits non-zero if any step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,36 +20,36 @@ PYINSTALLER_VERSION=${PYINSTALLER_VERSION:-6.22.3}
 
 if [ -n "${VIDGEN_BUILD_PYTHON:-}" ]; then
   PY=$VIDGEN_BUILD_PYTHON
+elif [ "$edition" = full ]; then
+  scripts/setup.sh dev media ai tts
+  PY=.venv/bin/python
 else
-  venv=build/venv-$edition
+  venv=build/venv-lite
   [ -x "$venv/bin/python" ] || "${PYTHON:-python3}" -m venv "$venv"
   PY=$venv/bin/python
-  stamp="$venv/.vidgen-$(sha1sum pyproject.toml | cut -c1-12)-$PYINSTALLER_VERSION"
+  stamp="$venv/.vidgen-$(sha1sum pyproject.toml | cut -c1-12)"
   if [ ! -f "$stamp" ]; then
     "$PY" -m pip install -q --upgrade pip
-    if [ "$edition" = full ]; then
-      # Never let a resolver pick torch (see README): pinned CPU/CUDA wheel first, then the rest.
-      "$PY" -m pip install -q "torch==${TORCH_VERSION:-2.13.0}"
-      "$PY" -m pip install -q ".[ai,media,tts]"
-    else
-      "$PY" -m pip install -q ".[media]" pyttsx3
-    fi
+    "$PY" -m pip install -q ".[media]" pyttsx3
     touch "$stamp"
   fi
 fi
 "$PY" -c "import PyInstaller, sys; sys.exit(PyInstaller.__version__ != '$PYINSTALLER_VERSION')" 2>/dev/null ||
   "$PY" -m pip install -q "pyinstaller==$PYINSTALLER_VERSION"
 
+out=${VIDGEN_BUNDLE_OUT:-}
+spec_args=()
+[ -n "$out" ] && spec_args=(--dist "$out/$edition" --work "$out/work-$edition")
 start=$(date +%s)
-log=build/pyinstaller-$edition.log
-mkdir -p build
-if ! "$PY" build_spec.py "$edition" >"$log" 2>&1; then
+log=${out:-build}/pyinstaller-$edition.log
+mkdir -p "$(dirname "$log")"
+if ! "$PY" build_spec.py "$edition" ${spec_args[@]+"${spec_args[@]}"} >"$log" 2>&1; then
   tail -n 40 "$log" >&2
   echo "PyInstaller failed (full log: $log)" >&2
   exit 1
 fi
 secs=$(( $(date +%s) - start ))
-app=dist/$edition/VidGen
+app=${out:-dist}/$edition/VidGen
 exe=$app/VidGen
 [ -x "$exe" ] || exe=$app/VidGen.exe
 echo "built $app in ${secs} s: $(du -sh "$app" | cut -f1), $(find "$app" -type f | wc -l) files"

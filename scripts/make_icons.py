@@ -96,7 +96,8 @@ def draw_icon(size: int) -> Image.Image:
         canvas = Image.alpha_composite(canvas, Image.composite(shade, Image.new("RGBA", (n, n)), mask))
     white = Image.new("RGBA", (n, n), (255, 255, 255, 255))
     canvas.paste(white, (0, 0), tri_mask.point(lambda v: v * 245 // 255))
-    return canvas.resize((size, size), Image.Resampling.LANCZOS)
+    # Box-average the supersampled drawing, premultiplied: no ringing, no dark fringe, clean transparent corners.
+    return canvas.convert("RGBa").reduce(SUPERSAMPLE).convert("RGBA")
 
 
 def write_icons(out: Path) -> list[Path]:

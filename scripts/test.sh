@@ -4,14 +4,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   need=()
-  for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0 espeak-ng ffmpeg; do
+  for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0 espeak-ng ffmpeg xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
   done
   if [ ${#need[@]} -gt 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   fi
 fi
-scripts/setup.sh dev media ai tts
+scripts/setup.sh dev media ai tts build
 export PATH="$PWD/.venv/bin:$PATH" OMP_NUM_THREADS=1 QT_QPA_PLATFORM=offscreen
 echo "== import contracts"; lint-imports
 echo "== types (core, engine)"; mypy

@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from vidgen_desktop import __version__
 from vidgen_desktop.core.errors import CancelledError, UsageError, VidGenError
@@ -45,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    files = _files_to_open(args_list)
+    if files:  # "Open with VidGen", a drop on the icon, `vidgen-desktop photo.jpg song.mp3`
+        return _run_gui([], files)
     parser = build_parser()
     args = parser.parse_args(args_list)
     if args.self_test:
@@ -80,14 +84,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAIL
 
 
-def _run_gui(argv: list[str]) -> int:
+def _files_to_open(args: list[str]) -> list[Path]:
+    """Existing files given without a command (what desktops pass for "Open with"), else ``[]``."""
+    if not args or args[0] in {c.removesuffix("_cmd") for c in COMMANDS} or any(a.startswith("-") for a in args):
+        return []
+    paths = [Path(a).expanduser() for a in args]
+    return paths if all(p.is_file() for p in paths) else []
+
+
+def _run_gui(argv: list[str], files: Sequence[Path] = ()) -> int:
     try:
         gui = importlib.import_module("vidgen_desktop.ui.app")
     except ImportError as exc:
         print(f"error: the window cannot open ({exc}); the command line still works: vidgen-desktop --help",
               file=sys.stderr)
         return EXIT_FAIL
-    return int(gui.run_gui(argv))
+    return int(gui.run_gui(argv, files=files))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import importlib.util
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from vidgen_desktop.core import bundle
 from vidgen_desktop.core.hardware import GpuInfo, HardwareInfo
 from vidgen_desktop.core.jobs import TIER_ORDER, Tier
 
@@ -235,9 +236,13 @@ def select_tier(hw: HardwareInfo, avail: Availability, requested: Tier = Tier.AU
         elif best.is_mps and not hw.mps_available:
             unusable.append(f"torch {hw.torch_version} cannot use the Apple GPU (MPS): update torch")
     not_installed: list[str] = []
-    if "torch" not in avail.packages:
+    missing = [p for p in AI_PACKAGES if p not in avail.packages]
+    if missing and bundle.is_frozen():  # the double-click app: "get the Full edition", never pip
+        not_installed.append(bundle.missing_parts_hint(missing, pip_hint=""))
+        missing = []
+    if "torch" in missing:
         not_installed.append(_TORCH_MISSING)
-    others = [p for p in AI_PACKAGES if p != "torch" and p not in avail.packages]
+    others = [p for p in missing if p != "torch"]
     if others:
         verb = "is" if len(others) == 1 else "are"
         not_installed.append(f"{', '.join(others)} {verb} not installed: pip install 'vidgen-desktop[ai]'")

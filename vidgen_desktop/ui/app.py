@@ -15,8 +15,9 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from vidgen_desktop import APP_NAME, __version__
@@ -40,6 +41,20 @@ class _FirstPaint(QObject):
         if self._callback is not None and event.type() == QEvent.Type.Paint:
             cb, self._callback = self._callback, None
             cb()
+        return False
+
+
+class _FileOpener(QObject):
+    """Files the OS asks the running app to open (macOS ``QFileOpenEvent``), handed to the window."""
+
+    def __init__(self, load: Callable[[list[Path]], None]) -> None:
+        super().__init__()
+        self._load = load
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen:
+            self._load([Path(event.file())])  # type: ignore[attr-defined]
+            return True
         return False
 
 
@@ -68,7 +83,8 @@ def display_problem() -> str | None:
             "or use the command line: vidgen-desktop render --help")
 
 
-def run_gui(argv: Sequence[str] = (), *, on_shown: Callable[[], None] | None = None) -> int:
+def run_gui(argv: Sequence[str] = (), *, on_shown: Callable[[], None] | None = None,
+            files: Sequence[Path] = ()) -> int:
     """Open the window and run until it is closed. Returns the process exit code.
 
     ``on_shown`` is called once at the first paint (the start-up benchmark uses it).
@@ -79,7 +95,7 @@ def run_gui(argv: Sequence[str] = (), *, on_shown: Callable[[], None] | None = N
         return 1
     import qasync
 
-    from vidgen_desktop.ui.imaging import app_icon
+    from vidgen_desktop.ui.about import window_icon
     from vidgen_desktop.ui.main_window import MainWindow
     from vidgen_desktop.ui.style import STYLESHEET
     from vidgen_desktop.ui.theme import ThemeFollower
@@ -87,7 +103,7 @@ def run_gui(argv: Sequence[str] = (), *, on_shown: Callable[[], None] | None = N
     paths = app_paths()
     log_file = setup_logging(paths.logs)
     app = _make_app(argv)
-    app.setWindowIcon(app_icon())
+    app.setWindowIcon(window_icon())
     app.setStyleSheet(STYLESHEET)
     theme = ThemeFollower(app)  # noqa: F841 - parented to the app; follows light/dark changes
 
@@ -107,9 +123,14 @@ def run_gui(argv: Sequence[str] = (), *, on_shown: Callable[[], None] | None = N
     first_paint = _FirstPaint(shown)
     window.installEventFilter(first_paint)
     window.show()
+    if files:  # once the loop runs: the loader reads them on the background pool
+        QTimer.singleShot(0, lambda: window.load_files(list(files)))
+    opener = _FileOpener(window.load_files)  # macOS: Finder's "Open with" arrives as QFileOpenEvent
+    app.installEventFilter(opener)
     try:
         loop.run_forever()
     finally:
+        app.removeEventFilter(opener)
         window.removeEventFilter(first_paint)
         services.shutdown()  # joins the render thread and the pool before Qt goes away
         loop.close()
