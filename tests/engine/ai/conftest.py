@@ -42,7 +42,7 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[Tier, Path]:
     return {
         Tier.SVD: build_svd(root / "svd", num_frames=14),
         Tier.SVD_XT: build_svd(root / "svd-xt", num_frames=25),
-        Tier.ANIMATEDIFF: build_animatediff(root / "animatediff"),
+        Tier.ANIMATEDIFF: build_animatediff(root / "animatediff"),  # with SparseCtrl, as the catalogue's
     }
 
 

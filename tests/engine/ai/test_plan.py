@@ -111,6 +111,7 @@ def test_aspect_follows_the_output_and_keeps_the_native_area() -> None:
     w, h = generation_size(spec, (1, 1))
     assert w == h and abs(w * h - 1024 * 576) / (1024 * 576) < 0.1
     assert generation_size(default_spec(Tier.ANIMATEDIFF), (1, 1)) == (512, 512)
+    assert default_spec(Tier.ANIMATEDIFF).sparsectrl  # the catalogue's AnimateDiff includes SparseCtrl RGB
     portrait = plan_for(MACHINES["24 GB"], Tier.SVD, aspect=(1080, 1920))
     assert (portrait.width, portrait.height) == (576, 1024)
 

@@ -214,14 +214,63 @@ def test_cancel_lands_within_a_step_and_the_next_render_resumes(
     assert a.shape == b.shape and np.abs(a - b).mean() < 0.5
 
 
-def test_animatediff_video_to_video(inputs: dict[str, Path], tmp_path: Path, install: Install,
-                                    kenburns_decision: TierDecision, cpu_hw: HardwareInfo) -> None:
+def _loaded_pipeline() -> str:
+    backend = backends.CACHE._backend
+    assert backend is not None
+    return type(backend.pipe).__name__
+
+
+def test_animatediff_animates_the_picture_with_sparsectrl(inputs: dict[str, Path], tmp_path: Path, install: Install,
+                                                          kenburns_decision: TierDecision,
+                                                          cpu_hw: HardwareInfo) -> None:
+    """The catalogue's AnimateDiff has SparseCtrl RGB: the picture conditions the first frame of each clip."""
     install(Tier.ANIMATEDIFF)
     opts = AiOptions(steps=2, allow_slow=True, frames_per_clip=8, motion=MotionStrength.HIGH, prompt="leaves sway")
     out = tmp_path / "ad.mp4"
-    res = ai_render(inputs, out, Tier.ANIMATEDIFF, kenburns_decision, cpu_hw, opts=opts)
+    steps: Counter[int] = Counter()
+
+    def count(ev: StepEvent) -> None:
+        if ev.phase == "step":
+            steps[ev.clip] += 1
+
+    with backends.observe(count):
+        res = ai_render(inputs, out, Tier.ANIMATEDIFF, kenburns_decision, cpu_hw, opts=opts)
+    assert _loaded_pipeline() == "AnimateDiffSparseControlNetPipeline"
     assert res.tier is Tier.ANIMATEDIFF and res.frames == 30 and res.motion == "high"
     assert res.details["ai"]["clips"] == 4  # 8 frames at 8 fps: 0.875 s per clip
+    assert set(steps.values()) == {2}, "SparseCtrl runs every step (no video-to-video strength)"
+    frames = decode_gray_frames(out, OUT).astype(float)
+    assert len(frames) == 30 and np.abs(np.diff(frames, axis=0)).mean() > 0.2
+
+
+@pytest.fixture
+def no_sparsectrl(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A catalogue whose AnimateDiff model has no SparseCtrl (motion adapter and SD 1.5 base only)."""
+    import dataclasses
+
+    from vidgen_desktop.engine.models import store as store_mod
+    from vidgen_desktop.engine.models.catalogue import Catalogue, load_builtin_catalogue
+
+    real = load_builtin_catalogue()
+    ad = real.get("animatediff")
+    entries = dict(real.entries)
+    entries["animatediff"] = dataclasses.replace(
+        ad, sources=tuple(s for s in ad.sources if s.role != "sparsectrl"),
+        licences=tuple(lic for lic in ad.licences if lic.role != "sparsectrl"))
+    monkeypatch.setattr(store_mod, "load_builtin_catalogue", lambda: Catalogue(entries, real.kinds))
+
+
+def test_animatediff_without_sparsectrl_falls_back_to_video_to_video(
+        inputs: dict[str, Path], tmp_path: Path, install: Install, kenburns_decision: TierDecision,
+        cpu_hw: HardwareInfo, no_sparsectrl: None) -> None:
+    install(Tier.ANIMATEDIFF)
+    assert not (app_paths().models / "animatediff" / "sparsectrl").exists()
+    opts = AiOptions(steps=2, allow_slow=True, frames_per_clip=8, motion=MotionStrength.HIGH, prompt="leaves sway")
+    out = tmp_path / "ad.mp4"
+    res = ai_render(inputs, out, Tier.ANIMATEDIFF, kenburns_decision, cpu_hw, opts=opts)
+    assert _loaded_pipeline() == "AnimateDiffVideoToVideoPipeline"
+    assert res.tier is Tier.ANIMATEDIFF and res.frames == 30 and res.motion == "high"
+    assert res.details["ai"]["clips"] == 4
     frames = decode_gray_frames(out, OUT).astype(float)
     assert len(frames) == 30 and np.abs(np.diff(frames, axis=0)).mean() > 0.2
 
@@ -232,11 +281,13 @@ def test_sparsectrl_backend_animates_from_the_picture(tmp_path: Path, cpu_hw: Ha
     from vidgen_desktop.engine.ai.plan import plan_for
     from vidgen_desktop.engine.ai.spec import spec_from_folder
 
-    root = build_animatediff(tmp_path / "ad", sparsectrl=True)
+    root = build_animatediff(tmp_path / "ad")
     files = backends.ModelFiles(Tier.ANIMATEDIFF, "animatediff", root / "base", "x", adapter=root / "motion_adapter",
                                 sparsectrl=root / "sparsectrl")
     spec = spec_from_folder(Tier.ANIMATEDIFF, files.root, files.adapter, files.sparsectrl)
     assert spec.sparsectrl and spec.controlnet_params > 0
+    plain = spec_from_folder(Tier.ANIMATEDIFF, files.root, files.adapter)
+    assert not plain.sparsectrl and plain.controlnet_params == 0
     plan = plan_for(cpu_hw, Tier.ANIMATEDIFF, AiOptions(steps=2, frames_per_clip=8), spec=spec)
     backend = backends.CACHE.get(files, plan)
     backend.configure(plan)

@@ -73,9 +73,10 @@ def build_svd(dest: Path, num_frames: int = 14) -> Path:
     return dest
 
 
-def build_animatediff(dest: Path, sparsectrl: bool = False) -> Path:
-    """``dest/base`` (an SD 1.5-style pipeline folder, model_index as in the real repo) and
-    ``dest/motion_adapter``; with ``sparsectrl`` also ``dest/sparsectrl`` (an RGB SparseCtrl)."""
+def build_animatediff(dest: Path, sparsectrl: bool = True) -> Path:
+    """``dest/base`` (an SD 1.5-style pipeline folder, model_index as in the real repo),
+    ``dest/motion_adapter`` and, as the catalogue's model has, ``dest/sparsectrl`` (an RGB
+    SparseCtrl ControlNet); ``sparsectrl=False`` leaves it out."""
     import torch
     from diffusers import (
         AutoencoderKL,

@@ -36,7 +36,11 @@ def test_catalogue_repos_and_licences() -> None:
     xt = cat.get("svd-xt").sources[0]
     assert xt.repos == ("stabilityai/stable-video-diffusion-img2vid-xt-1-1",
                         "stabilityai/stable-video-diffusion-img2vid-xt")
-    assert [s.role for s in cat.get("animatediff").sources] == ["motion_adapter", "base"]
+    ad = cat.get("animatediff")
+    assert [s.role for s in ad.sources] == ["motion_adapter", "base", "sparsectrl"]
+    assert ad.source("sparsectrl").repo == "guoyww/animatediff-sparsectrl-rgb"
+    assert ad.source("sparsectrl").subdir == "sparsectrl"
+    assert [lic.role for lic in ad.licences_to_accept] == ["base"]  # SparseCtrl is Apache-2.0
     assert cat.get("xtts-v2").repo == "coqui/XTTS-v2"
     assert {cat.get(i).repo for i in ("bark-small", "bark")} == {"suno/bark-small", "suno/bark"}
     need_accept = {e.id for e in cat if e.licences_to_accept}

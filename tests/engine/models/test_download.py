@@ -239,7 +239,7 @@ def test_svd_xt_prefers_1_1(store: ModelStore, hub: FakeHub) -> None:
     assert manifest.sources[0].repo == "stabilityai/stable-video-diffusion-img2vid-xt-1-1"
 
 
-def test_animatediff_combines_two_repos_in_subfolders(store: ModelStore, hub: FakeHub, models_dir: Path) -> None:
+def test_animatediff_combines_three_repos_in_subfolders(store: ModelStore, hub: FakeHub, models_dir: Path) -> None:
     hub.add_repo("guoyww/animatediff-motion-adapter-v1-5-3",
                  {"config.json": b"{}", "diffusion_pytorch_model.safetensors": b"m" * 4000, "README.md": b"x"})
     base = {"model_index.json": b"{}", "scheduler/scheduler_config.json": b"{}", "tokenizer/vocab.json": b"{}",
@@ -249,14 +249,23 @@ def test_animatediff_combines_two_repos_in_subfolders(store: ModelStore, hub: Fa
             "vae/config.json": b"{}", "vae/diffusion_pytorch_model.fp16.safetensors": b"v" * 2000,
             "safety_checker/model.safetensors": b"s" * 3000, "v1-5-pruned.safetensors": b"p" * 9000}
     hub.add_repo("stable-diffusion-v1-5/stable-diffusion-v1-5", base)
+    hub.add_repo("guoyww/animatediff-sparsectrl-rgb",
+                 {"config.json": b"{}", "diffusion_pytorch_model.fp16.safetensors": b"c" * 2500,
+                  "diffusion_pytorch_model.safetensors": b"C" * 5000, "README.md": b"x"})
     manifest = store.download("animatediff", accept_licence=True)
     paths = {f.path for f in manifest.files}
+    assert [s.repo for s in manifest.sources] == ["guoyww/animatediff-motion-adapter-v1-5-3",
+                                                  "stable-diffusion-v1-5/stable-diffusion-v1-5",
+                                                  "guoyww/animatediff-sparsectrl-rgb"]
     assert "motion_adapter/diffusion_pytorch_model.safetensors" in paths
+    assert {"sparsectrl/config.json", "sparsectrl/diffusion_pytorch_model.fp16.safetensors"} <= paths
+    assert "sparsectrl/diffusion_pytorch_model.safetensors" not in paths and "sparsectrl/README.md" not in paths
     assert "base/text_encoder/model.fp16.safetensors" in paths
     assert not {"base/text_encoder/model.safetensors", "base/safety_checker/model.safetensors",
                 "base/v1-5-pruned.safetensors"} & paths
     assert store.local_path("animatediff", "base") == models_dir / "animatediff" / "base"
     assert (store.local_path("animatediff", "motion_adapter") / "config.json").is_file()
+    assert (store.local_path("animatediff", "sparsectrl") / "config.json").is_file()
 
 
 def test_slow_trickle_counts_as_a_stall(hub: FakeHub, models_dir: Path) -> None:

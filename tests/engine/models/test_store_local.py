@@ -226,6 +226,7 @@ def test_user_animatediff_entry_keeps_the_sd_base_and_its_licence(store: ModelSt
     entry = store.add_entry("my-motion", "me/motion", kind="animatediff")
     assert entry.source("motion_adapter").repo == "me/motion"
     assert entry.source("base").repo == "stable-diffusion-v1-5/stable-diffusion-v1-5"
+    assert entry.source("sparsectrl").repo == "guoyww/animatediff-sparsectrl-rgb"
     assert [lic.role for lic in entry.licences_to_accept] == ["base"]
 
 

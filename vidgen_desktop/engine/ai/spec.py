@@ -78,8 +78,9 @@ def default_spec(tier: Tier) -> ModelSpec:
         return ModelSpec(tier, "svd", 1024 * 576, 64, 25 if tier is Tier.SVD_XT else 14, NATIVE_FPS[tier],
                          unet, vae, enc)
     if tier is Tier.ANIMATEDIFF:
+        # The catalogue's AnimateDiff model includes SparseCtrl RGB (it animates the picture).
         unet, vae, enc = _AD_PARAMS
-        return ModelSpec(tier, "animatediff", 512 * 512, 64, 16, NATIVE_FPS[tier], unet, vae, enc)
+        return with_sparsectrl(ModelSpec(tier, "animatediff", 512 * 512, 64, 16, NATIVE_FPS[tier], unet, vae, enc))
     raise ValueError(f"{tier.value} is not an AI tier")
 
 
@@ -157,6 +158,8 @@ def spec_from_folder(tier: Tier, root: Path, adapter: Path | None = None, sparse
         unet_params=float(folder_params(root / "unet") + folder_params(adapter)),
         vae_params=float(folder_params(root / "vae")),
         encoder_params=float(folder_params(root / "text_encoder")),
+        sparsectrl=False,
+        controlnet_params=0.0,
         from_files=True,
     )
     if sparsectrl is not None:
