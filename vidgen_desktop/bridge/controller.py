@@ -16,7 +16,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from vidgen_desktop.bridge import threads
-from vidgen_desktop.bridge.worker import ProgressSnapshot, RenderFn, RenderRequest, RenderWorker
+from vidgen_desktop.bridge.narration import NarrationSpec
+from vidgen_desktop.bridge.worker import ProgressSnapshot, RenderFn, RenderRequest, RenderThread, RenderWorker
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.jobs import RenderJob
 
@@ -54,7 +55,7 @@ class RenderController(QObject):
         self._state = RenderState.IDLE
         self._shut_down = False
 
-        self._thread = threads.register(QThread())
+        self._thread: QThread = threads.register(RenderThread())
         self._thread.setObjectName("vidgen-render")
         self._worker = RenderWorker(render_fn)
         self._worker.moveToThread(self._thread)
@@ -87,11 +88,16 @@ class RenderController(QObject):
             self.state_changed.emit(state.value)
 
     # --- commands --------------------------------------------------------------------
-    def start(self, job: RenderJob, decision: Any = None) -> bool:
-        """Queue ``job`` on the worker. Returns False (and does nothing) while another job runs."""
+    def start(self, job: RenderJob, decision: Any = None, *, ai: Any = None,
+              narration: NarrationSpec | None = None) -> bool:
+        """Queue ``job`` on the worker. Returns False (and does nothing) while another job runs.
+
+        ``ai`` is the AI tiers' ``AiOptions``; ``narration`` makes it a narrated render (the
+        script is spoken first and replaces ``job.audio``).
+        """
         if self.busy or self._shut_down:
             return False
-        self._current = RenderRequest(next(self._ids), job, CancelToken(), decision)
+        self._current = RenderRequest(next(self._ids), job, CancelToken(), decision, ai, narration)
         self._set_state(RenderState.RUNNING)
         self._timer.start()
         self.started.emit(job)
@@ -110,6 +116,7 @@ class RenderController(QObject):
 
         Blocks the GUI thread, so call it when the window is already gone (app exit). The
         window itself cancels first and closes when :attr:`idle` fires, without blocking.
+        On its way out the thread frees a loaded AI pipeline (:class:`RenderThread`).
         """
         if self._shut_down:
             return not self._thread.isRunning()

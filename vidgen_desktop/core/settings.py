@@ -29,13 +29,27 @@ from vidgen_desktop.core.jobs import ASPECTS, RESOLUTION_PRESETS, Fit, Motion, Q
 
 log = logging.getLogger(__name__)
 
-#: Bump when a field changes meaning; :func:`_migrate` upgrades older files.
+#: Bump when a field changes meaning; :func:`_migrate` upgrades older files. New fields and
+#: sections with defaults (``narration`` and ``ai`` came later in version 1) need no bump:
+#: an older file simply lacks them, an older app ignores them.
 SETTINGS_VERSION = 1
 
 #: Choices the window offers; "auto" means "the chosen tier's default".
 RESOLUTION_CHOICES: tuple[str, ...] = ("auto", *RESOLUTION_PRESETS)
 FPS_CHOICES: tuple[str, ...] = ("auto", "15", "24", "25", "30", "60")
 ASPECT_CHOICES: tuple[str, ...] = tuple(ASPECTS)
+#: Where the video's sound comes from: a sound file, or a typed script spoken by a voice.
+SOUND_SOURCES: tuple[str, ...] = ("file", "narration")
+#: Voice engines (``vidgen_desktop.engine.tts.EngineId`` values; core cannot import the engine).
+VOICE_ENGINE_CHOICES: tuple[str, ...] = ("auto", "system", "bark", "xtts")
+#: Captions of a narrated video: a sidecar .srt, burned into the picture, or none.
+CAPTION_CHOICES: tuple[str, ...] = ("srt", "burn", "none")
+#: AI motion strength and what each clip after the first starts from (``engine.ai.options`` values).
+MOTION_STRENGTH_CHOICES: tuple[str, ...] = ("low", "medium", "high")
+CHAIN_FROM_CHOICES: tuple[str, ...] = ("last-frame", "source")
+#: Denoising steps the window offers; 0 = the model's own default.
+MAX_AI_STEPS = 150
+MAX_PROMPT_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -54,11 +68,39 @@ class OutputSettings:
 
 
 @dataclass(frozen=True)
+class NarrationSettings:
+    """The narration choices (the script itself and its music/voice-sample files are per video)."""
+
+    #: Which tab gives the sound: "file" (a sound file) or "narration" (a typed script).
+    source: str = "file"
+    engine: str = "auto"
+    #: Engine voice id; "" = the engine's default voice.
+    voice: str = ""
+    #: Language code; "" = the engine's default (English).
+    language: str = ""
+    captions: str = "srt"
+
+
+@dataclass(frozen=True)
+class AiSettings:
+    """The AI tiers' plain-language settings (see ``engine.ai.options.AiOptions``)."""
+
+    motion_strength: str = "medium"
+    #: AnimateDiff's motion prompt; "" = its default prompt.
+    prompt: str = ""
+    #: Denoising steps; 0 = the model's default.
+    steps: int = 0
+    chain_from: str = "last-frame"
+
+
+@dataclass(frozen=True)
 class Settings:
     version: int = SETTINGS_VERSION
     last_image_dir: str = ""
     last_audio_dir: str = ""
     output: OutputSettings = field(default_factory=OutputSettings)
+    narration: NarrationSettings = field(default_factory=NarrationSettings)
+    ai: AiSettings = field(default_factory=AiSettings)
     #: ``QMainWindow.saveGeometry()`` / ``saveState()`` as base64 text.
     window_geometry: str = ""
     window_state: str = ""
@@ -82,26 +124,55 @@ _VALID: dict[str, frozenset[str]] = {
 }
 
 
-def _clean_output(raw: Any) -> tuple[OutputSettings, list[str]]:
-    defaults = OutputSettings()
+_VALID_NARRATION: dict[str, frozenset[str]] = {
+    "source": frozenset(SOUND_SOURCES),
+    "engine": frozenset(VOICE_ENGINE_CHOICES),
+    "captions": frozenset(CAPTION_CHOICES),
+}
+_VALID_AI: dict[str, frozenset[str]] = {
+    "motion_strength": frozenset(MOTION_STRENGTH_CHOICES),
+    "chain_from": frozenset(CHAIN_FROM_CHOICES),
+}
+#: Integer fields and their inclusive ranges.
+_INT_RANGES: dict[str, tuple[int, int]] = {"ai.steps": (0, MAX_AI_STEPS)}
+#: Free-text fields and their longest accepted value.
+_TEXT_LIMITS: dict[str, int] = {"ai.prompt": MAX_PROMPT_CHARS, "narration.voice": 200, "narration.language": 40}
+
+
+def _clean_section(cls: Any, raw: Any, section: str, valid: dict[str, frozenset[str]]) -> tuple[Any, list[str]]:
+    """One nested section, field by field: a bad value costs only that value."""
+    defaults = cls()
     if not isinstance(raw, dict):
-        return defaults, ([] if raw is None else ["output"])
-    values: dict[str, str] = {}
+        return defaults, ([] if raw is None else [section])
+    values: dict[str, Any] = {}
     dropped: list[str] = []
-    for f in fields(OutputSettings):
+    for f in fields(cls):
         if f.name not in raw:
             continue
         v = raw[f.name]
-        allowed = _VALID.get(f.name)
-        if isinstance(v, str) and (allowed is None or v in allowed):
+        key = f"{section}.{f.name}"
+        if isinstance(getattr(defaults, f.name), int):
+            lo, hi = _INT_RANGES.get(key, (-(2**31), 2**31 - 1))
+            ok = isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi
+        else:
+            allowed = valid.get(f.name)
+            ok = isinstance(v, str) and (allowed is None or v in allowed) and len(v) <= _TEXT_LIMITS.get(key, len(v))
+        if ok:
             values[f.name] = v
         else:
-            dropped.append(f"output.{f.name}")
+            dropped.append(key)
     return replace(defaults, **values), dropped
 
 
+def _clean_output(raw: Any) -> tuple[OutputSettings, list[str]]:
+    out: OutputSettings
+    out, dropped = _clean_section(OutputSettings, raw, "output", _VALID)
+    return out, dropped
+
+
 def _migrate(data: dict[str, Any]) -> dict[str, Any]:
-    """Upgrade an older file's dict in place. Version 1 is the first; nothing to do yet."""
+    """Upgrade an older file's dict. Version 1 is the first; a file without the ``narration``
+    or ``ai`` section gets their defaults. A newer file is read as far as its fields are known."""
     return data
 
 
@@ -111,9 +182,13 @@ def settings_from_dict(data: Any) -> tuple[Settings, list[str]]:
         return Settings(), ["<whole file>"]
     data = _migrate(dict(data))
     output, dropped = _clean_output(data.get("output"))
-    values: dict[str, Any] = {"output": output}
+    narration, bad = _clean_section(NarrationSettings, data.get("narration"), "narration", _VALID_NARRATION)
+    dropped += bad
+    ai, bad = _clean_section(AiSettings, data.get("ai"), "ai", _VALID_AI)
+    dropped += bad
+    values: dict[str, Any] = {"output": output, "narration": narration, "ai": ai}
     for f in fields(Settings):
-        if f.name in ("output", "version") or f.name not in data:
+        if f.name in ("output", "narration", "ai", "version") or f.name not in data:
             continue
         v = data[f.name]
         if isinstance(v, str):

@@ -2,6 +2,9 @@
 
 It is a view: it turns drops and clicks into signals and shows what it is told. Deciding
 what a file is and reading it happens in :mod:`vidgen_desktop.ui.input_loader`.
+The sound side has two tabs: *Sound file* (the drop card) and *Narration* (a typed
+script spoken by a voice, :mod:`vidgen_desktop.ui.narration_panel`), which is the
+"sound source" the window renders with.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStackedLayout,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -168,8 +172,12 @@ class DropZone(QFrame):
     files_dropped = Signal(list)  # list[Path]
     open_requested = Signal()
     sample_requested = Signal()
+    #: The sound tab changed: "file" or "narration".
+    sound_source_changed = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    SOURCES = ("file", "narration")
+
+    def __init__(self, parent: QWidget | None = None, *, narration: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dropZone")
         self.setAcceptDrops(True)
@@ -179,10 +187,25 @@ class DropZone(QFrame):
 
         self.picture = PictureSlot()
         self.sound = SoundSlot()
+        self.sound_tabs = QTabWidget()
+        self.sound_tabs.setObjectName("soundTabs")
+        self.sound_tabs.setDocumentMode(True)
+        self.sound_tabs.setAccessibleName("Where the sound comes from: a sound file or a narration")
+        self.sound_tabs.addTab(self.sound, "Sound file")
+        self.sound_tabs.setTabToolTip(0, "Use a sound file (music, a recording)")
+        if narration is not None:
+            self.sound_tabs.addTab(narration, "Narration")
+            self.sound_tabs.setTabToolTip(1, "Type a script: a voice speaks it, and the video lasts as long")
+        self.sound_tabs.currentChanged.connect(self._on_sound_tab)
+        picture_column = QVBoxLayout()
+        picture_column.setContentsMargins(0, 0, 0, 0)
+        # Level with the sound card under the tabs: tops and bottoms of the two cards line up.
+        picture_column.addSpacing(self.sound_tabs.tabBar().sizeHint().height())
+        picture_column.addWidget(self.picture, 1)
         cards = QHBoxLayout()
         cards.setSpacing(12)
-        cards.addWidget(self.picture, 1)
-        cards.addWidget(self.sound, 1)
+        cards.addLayout(picture_column, 4)
+        cards.addWidget(self.sound_tabs, 5)
 
         self.hint = QLabel(
             'Drag a picture and a sound file here, together or one at a time — or '
@@ -208,6 +231,20 @@ class DropZone(QFrame):
         lay.addLayout(cards, 1)
         lay.addWidget(self.hint)
         lay.addWidget(self.message)
+
+    # --- sound source --------------------------------------------------------------------
+    def sound_source(self) -> str:
+        return self.SOURCES[self.sound_tabs.currentIndex()] if self.sound_tabs.currentIndex() >= 0 else "file"
+
+    def set_sound_source(self, source: str) -> None:
+        """Show the sound file card or the narration tab (emits :attr:`sound_source_changed` on a change)."""
+        index = self.SOURCES.index(source) if source in self.SOURCES else 0
+        if index < self.sound_tabs.count():
+            self.sound_tabs.setCurrentIndex(index)
+
+    def _on_sound_tab(self, index: int) -> None:
+        if index >= 0:
+            self.sound_source_changed.emit(self.SOURCES[index])
 
     # --- messages ----------------------------------------------------------------------
     def show_message(self, lines: list[str], *, error: bool = True) -> None:

@@ -9,6 +9,7 @@ during a render.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,10 +36,18 @@ from vidgen_desktop.bridge.downloads import DownloadManager
 from vidgen_desktop.bridge.errors import ErrorInfo, error_info
 from vidgen_desktop.bridge.hardware import HardwareSnapshot, decide, probe_snapshot, report_text
 from vidgen_desktop.bridge.inputs import AudioPreview, ImagePreview
-from vidgen_desktop.bridge.job_builder import build_job, default_output_path, ensure_folder
+from vidgen_desktop.bridge.job_builder import (
+    build_ai_options,
+    build_job,
+    build_narration,
+    default_output_path,
+    ensure_folder,
+)
 from vidgen_desktop.bridge.models import model_rows, with_installed_models
+from vidgen_desktop.bridge.narration import VoicePreviewer, engine_voices, spoken_estimate_s, voice_catalogue
 from vidgen_desktop.bridge.services import Services
-from vidgen_desktop.core.errors import VidGenError
+from vidgen_desktop.core.cancel import CancelToken
+from vidgen_desktop.core.errors import CancelledError, VidGenError
 from vidgen_desktop.core.jobs import Tier
 from vidgen_desktop.core.progress import ProgressEvent
 from vidgen_desktop.ui import desktop
@@ -48,6 +57,7 @@ from vidgen_desktop.ui.hardware_panel import HardwarePanel
 from vidgen_desktop.ui.imaging import rgb_to_pixmap, rgb_to_qimage
 from vidgen_desktop.ui.input_loader import InputLoader
 from vidgen_desktop.ui.models_panel import ModelsPanel
+from vidgen_desktop.ui.narration_panel import NarrationPanel
 from vidgen_desktop.ui.notify import Notifier
 from vidgen_desktop.ui.output_panel import OutputPanel
 from vidgen_desktop.ui.progress_panel import ProgressPanel
@@ -79,6 +89,8 @@ class MainWindow(QMainWindow):
         self.downloads = DownloadManager(services.paths, parent=self)
         self._started_background = False
         self._last_result: Any = None
+        self.previewer = VoicePreviewer()
+        self._preview_cancel: CancelToken | None = None
 
         self._build()
         self._build_actions()
@@ -89,7 +101,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ construction
     def _build(self) -> None:
-        self.drop = DropZone()
+        self.narration_panel = NarrationPanel()
+        self.drop = DropZone(narration=self.narration_panel)
         self.output_panel = OutputPanel()
         self.progress_panel = ProgressPanel()
         self.hardware_panel = HardwarePanel()
@@ -223,6 +236,16 @@ class MainWindow(QMainWindow):
         self.drop.sound.choose_clicked.connect(self.choose_sound)
         self.drop.picture.clear_clicked.connect(self._clear_picture)
         self.drop.sound.clear_clicked.connect(self._clear_sound)
+        self.drop.sound_source_changed.connect(self._on_sound_source_changed)
+
+        n = self.narration_panel
+        n.changed.connect(self._on_narration_settings_changed)
+        n.script_changed.connect(self._update_render_state)
+        n.preview_requested.connect(self.preview_voice)
+        n.choose_music_requested.connect(self.choose_music)
+        n.choose_sample_requested.connect(self.choose_voice_sample)
+        n.models_requested.connect(self.show_models)
+        n.engine_voices_wanted.connect(self._load_engine_voices)
 
         lo = self.loader
         lo.image_loading.connect(self._on_image_loading)
@@ -235,6 +258,7 @@ class MainWindow(QMainWindow):
         lo.changed.connect(self._update_render_state)
 
         self.output_panel.changed.connect(self._on_output_settings_changed)
+        self.output_panel.ai_changed.connect(self._on_ai_settings_changed)
         self.output_panel.choose_output_requested.connect(self.choose_output)
         self.output_panel.output_edited.connect(self._on_output_edited)
         self.render_button.clicked.connect(self.start_render)
@@ -256,6 +280,10 @@ class MainWindow(QMainWindow):
     def _restore(self) -> None:
         st = self.s.settings
         self.output_panel.load(st.output)
+        self.output_panel.load_ai(st.settings.ai)
+        self._update_ai_options()
+        self.narration_panel.load(st.settings.narration)
+        self.drop.set_sound_source(st.settings.narration.source)
         geometry = st.decode_bytes(st.settings.window_geometry)
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1220, 780)
@@ -276,7 +304,13 @@ class MainWindow(QMainWindow):
     def start_background_work(self) -> None:
         """After the first paint: warm the file readers, probe the hardware, read the catalogue."""
         self.s.tasks.spawn(self.s.tasks.run(inputs.warm_up), name="warm up")
-        self.refresh_hardware(full=False)
+        self.s.tasks.spawn(self._first_reads(), name="probe hardware, list voices")
+
+    async def _first_reads(self) -> None:
+        # One after the other: both import the model store, and two threads importing the
+        # same import cycle at once can see a half-initialised module.
+        await self._probe_hardware(False)
+        await self._load_voices()
 
     @Slot()
     def _full_hardware_check(self) -> None:
@@ -308,6 +342,19 @@ class MainWindow(QMainWindow):
         self._decision = decision
         self.hardware_panel.show_snapshot(self._snapshot, decision)
         self.output_panel.set_tier_defaults(decision.default_short_side, decision.default_fps)
+        self._update_ai_options()
+
+    def _update_ai_options(self) -> None:
+        """AI rows in the video settings when the tier in use is an AI tier (before the hardware
+        check: when the tier asked for is one)."""
+        if self._decision is not None:
+            tier = self._decision.tier
+        else:
+            try:
+                tier = Tier(self.s.settings.output.tier)
+            except ValueError:
+                tier = Tier.AUTO
+        self.output_panel.set_ai_tier(tier if tier.is_ai else None)
 
     def refresh_models(self) -> None:
         self.s.tasks.spawn(self._load_models(), name="read catalogue")
@@ -329,6 +376,103 @@ class MainWindow(QMainWindow):
     def _on_models_changed(self) -> None:
         """A model was installed or deleted: re-read the installed models, re-decide the tier, redraw."""
         self.s.tasks.spawn(self._reload_installed(), name="installed models")
+        self.refresh_voices()  # a voice model may have come or gone
+
+    # ------------------------------------------------------------------ voices
+    def refresh_voices(self) -> None:
+        self.s.tasks.spawn(self._load_voices(), name="voice catalogue")
+
+    async def _load_voices(self) -> None:
+        try:
+            catalogue = await self.s.tasks.run(voice_catalogue, self.s.paths.models)
+        except Exception as exc:  # narration still works with the defaults; say why the list is short
+            log.exception("voice catalogue failed")
+            self.narration_panel.engine_note.setText(f"Could not list the voices: {exc}")
+            return
+        self.narration_panel.set_catalogue(catalogue)
+        self._update_render_state()
+
+    @Slot(str)
+    def _load_engine_voices(self, engine: str) -> None:
+        self.s.tasks.spawn(self._read_engine_voices(engine), name="engine voices")
+
+    async def _read_engine_voices(self, engine: str) -> None:
+        try:
+            voices = await self.s.tasks.run(engine_voices, engine, self.s.paths.models)
+        except Exception:  # the default voice still works
+            log.warning("could not read the %s voices", engine, exc_info=True)
+            voices = ()
+        self.narration_panel.set_engine_voices(engine, voices)
+
+    @Slot()
+    def _on_narration_settings_changed(self) -> None:
+        self._save_narration(**self.narration_panel.values())
+        self._update_render_state()
+
+    @Slot(str)
+    def _on_sound_source_changed(self, source: str) -> None:
+        self._save_narration(source=source)
+        self._update_render_state()
+
+    def _save_narration(self, **changes: str) -> None:
+        st = self.s.settings
+        st.update(narration=replace(st.settings.narration, **changes))
+
+    def narrating(self) -> bool:
+        """True when the sound comes from the Narration tab (a typed script), not a sound file."""
+        return self.drop.sound_source() == "narration"
+
+    def _narration_spec(self) -> Any:
+        n = self.narration_panel
+        return build_narration(n.script_text(), self.s.settings.settings.narration, music=n.music_path,
+                               voice_sample=n.sample_path, models_dir=self.s.paths.models)
+
+    @Slot()
+    def choose_music(self) -> None:
+        f, _ = QFileDialog.getOpenFileName(self, "Choose background music", self.s.settings.settings.last_audio_dir,
+                                           self._filters("audio"))
+        if f:
+            self.narration_panel.set_music(Path(f))
+            self.s.settings.update(last_audio_dir=str(Path(f).parent))
+
+    @Slot()
+    def choose_voice_sample(self) -> None:
+        f, _ = QFileDialog.getOpenFileName(self, "Choose a voice sample (6–30 s of one person speaking)",
+                                           self.s.settings.settings.last_audio_dir, self._filters("audio"))
+        if f:
+            self.narration_panel.set_sample(Path(f))
+            self.s.settings.update(last_audio_dir=str(Path(f).parent))
+
+    @Slot()
+    def preview_voice(self) -> None:
+        """Speak the script's first sentence (or a greeting) with the chosen voice, off the GUI thread."""
+        if self._preview_cancel is not None:
+            return  # one at a time
+        n = self.narration_panel
+        try:  # an empty script previews a greeting in the chosen language
+            spec = build_narration(n.script_text(), self.s.settings.settings.narration, voice_sample=n.sample_path,
+                                   models_dir=self.s.paths.models, allow_empty=True)
+        except VidGenError as exc:
+            n.show_preview_error(str(exc))
+            return
+        self._preview_cancel = CancelToken()
+        n.show_preview_busy()
+        self.s.tasks.spawn(self._preview(spec, self._preview_cancel), name="voice preview")
+
+    async def _preview(self, spec: Any, cancel: CancelToken) -> None:
+        n = self.narration_panel
+        try:
+            wav, seconds, description = await self.s.tasks.run(self.previewer.make, spec, cancel)
+        except CancelledError:
+            n.show_preview_error("")
+        except Exception as exc:  # shown beside the button: a missing model, an unknown voice...
+            log.info("voice preview failed", exc_info=True)
+            info = error_info(exc, log_file=self.s.log_file)
+            n.show_preview_error(f"{info.message}. {info.hint}".strip().rstrip(".") + ".")
+        else:
+            n.show_preview_ready(wav, seconds, description)
+        finally:
+            self._preview_cancel = None
 
     async def _reload_installed(self) -> None:
         if self._snapshot is not None:
@@ -344,6 +488,7 @@ class MainWindow(QMainWindow):
     def _on_tier_changed(self, value: str) -> None:
         self.s.settings.update_output(tier=value)
         self._apply_decision()
+        self._update_ai_options()
 
     @Slot()
     def copy_hardware_report(self) -> None:
@@ -447,6 +592,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_audio_loading(self, path: Path) -> None:
         self.drop.sound.show_loading(path.name)
+        self.drop.set_sound_source("file")  # a sound file given: it is the sound
         self._refresh_messages()
 
     @Slot(object)
@@ -500,6 +646,11 @@ class MainWindow(QMainWindow):
     def _on_output_settings_changed(self) -> None:
         self.s.settings.update_output(**self.output_panel.values())
 
+    @Slot()
+    def _on_ai_settings_changed(self) -> None:
+        st = self.s.settings
+        st.update(ai=replace(st.settings.ai, **self.output_panel.ai_values()))
+
     # ------------------------------------------------------------------ render
     def render_blocker(self) -> str:
         """Why Render is disabled, in words; "" when it can start."""
@@ -512,7 +663,13 @@ class MainWindow(QMainWindow):
             return "Reading the sound file…"
         if lo.image is None:
             return "Choose another picture: this one can't be used." if lo.image_error else "Add a picture to start."
-        if lo.audio is None:
+        if self.narrating():
+            if not self.narration_panel.script_text().strip():
+                return "Type the words to speak in the Narration tab."
+            blocker = self.narration_panel.engine_blocker()
+            if blocker:
+                return blocker
+        elif lo.audio is None:
             return "Choose another sound file: this one can't be used." if lo.audio_error else "Add a sound file."
         out = self.current_output()
         if out is None:
@@ -531,9 +688,14 @@ class MainWindow(QMainWindow):
             self.render_reason.setText(reason)
             self.render_button.setToolTip(reason)
         else:
-            assert self.loader.audio is not None
             out = self.current_output()
-            self.render_reason.setText(f"Ready: a {clock(self.loader.audio.duration_s)} video → {out.name if out else ''}")
+            name = out.name if out else ""
+            if self.narrating():
+                est = max(1.0, spoken_estimate_s(self.narration_panel.script_text()))
+                self.render_reason.setText(f"Ready: a narrated video (about {clock(est)}) → {name}")
+            else:
+                assert self.loader.audio is not None
+                self.render_reason.setText(f"Ready: a {clock(self.loader.audio.duration_s)} video → {name}")
             self.render_button.setToolTip("Render (Ctrl+Enter)")
 
     def confirm_overwrite(self, path: Path) -> bool:
@@ -549,9 +711,13 @@ class MainWindow(QMainWindow):
             self._update_render_state()
             return False
         image, audio, output = self.loader.image, self.loader.audio, self.current_output()
-        assert image is not None and audio is not None and output is not None
+        narrating = self.narrating()
+        assert image is not None and output is not None and (narrating or audio is not None)
         try:
-            job = build_job(image.path, audio.path, output, self.s.settings.output)
+            narration = self._narration_spec() if narrating else None
+            job = build_job(image.path, None if narrating or audio is None else audio.path, output,
+                            self.s.settings.output)
+            ai = build_ai_options(self.s.settings.settings.ai)
             if output.parent == self.s.paths.outputs or self._output_override is None:
                 ensure_folder(output.parent)
         except (VidGenError, OSError) as exc:
@@ -561,7 +727,7 @@ class MainWindow(QMainWindow):
             return False
         decision = decide(self._snapshot, job.tier) if self._snapshot is not None else None
         self._poster = None
-        return self.s.controller.start(job, decision)
+        return self.s.controller.start(job, decision, ai=ai, narration=narration)
 
     @Slot()
     def cancel_render(self) -> None:
@@ -710,4 +876,8 @@ class MainWindow(QMainWindow):
         self.notifier.close()
         if self.progress_panel.player is not None:
             self.progress_panel.player.stop()
+        if self._preview_cancel is not None:
+            self._preview_cancel.cancel("the app is closing")
+        self.narration_panel.stop_preview()
+        self.previewer.close()
         event.accept()

@@ -3,27 +3,43 @@
 "Automatic" entries name the value the chosen tier will use ("Automatic (720p)"), so
 the default is never a mystery. Every change is reported with :attr:`changed` and
 persisted by the window through the settings store.
+
+When the tier in use is an AI tier, the *AI motion* rows appear: motion strength, denoising
+steps, what each clip starts from, and (AnimateDiff) a motion prompt; their changes are
+reported with :attr:`ai_changed`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
-from vidgen_desktop.core.jobs import Fit, Motion, Quality
-from vidgen_desktop.core.settings import ASPECT_CHOICES, FPS_CHOICES, RESOLUTION_CHOICES, OutputSettings
+from vidgen_desktop.core.jobs import Fit, Motion, Quality, Tier
+from vidgen_desktop.core.settings import (
+    ASPECT_CHOICES,
+    FPS_CHOICES,
+    MAX_AI_STEPS,
+    MAX_PROMPT_CHARS,
+    RESOLUTION_CHOICES,
+    AiSettings,
+    OutputSettings,
+)
 
 _ASPECT_LABELS = {"16:9": "16:9 landscape (YouTube)", "9:16": "9:16 portrait (Shorts, Reels)", "1:1": "1:1 square",
                   "4:5": "4:5 portrait (feed)", "source": "Same as the picture"}
@@ -33,6 +49,9 @@ _QUALITY_LABELS = {Quality.DRAFT: "Draft (fast, larger file)", Quality.STANDARD:
 _MOTION_LABELS = {Motion.AUTO: "Automatic", Motion.ZOOM_IN: "Slow zoom in", Motion.ZOOM_OUT: "Slow zoom out",
                   Motion.PAN_LEFT: "Pan left", Motion.PAN_RIGHT: "Pan right", Motion.PAN_UP: "Pan up",
                   Motion.PAN_DOWN: "Pan down"}
+
+_STRENGTH_LABELS = {"low": "Low (subtle)", "medium": "Medium", "high": "High (lively)"}
+_CHAIN_LABELS = {"last-frame": "The previous clip's last frame", "source": "The picture"}
 
 
 def _combo(name: str, items: list[tuple[str, str]]) -> QComboBox:
@@ -53,6 +72,7 @@ def _select(box: QComboBox, value: str) -> None:
 
 class OutputPanel(QGroupBox):
     changed = Signal()  # any choice changed; read :meth:`values`
+    ai_changed = Signal()  # an AI setting changed; read :meth:`ai_values`
     choose_output_requested = Signal()
     output_edited = Signal(str)
 
@@ -97,11 +117,99 @@ class OutputPanel(QGroupBox):
         out_label.setBuddy(self.output_path)
         out_form.addRow(out_label, out_row)
 
+        self._build_ai()
+
         lay = QGridLayout(self)
         lay.addLayout(grid, 0, 0)
-        lay.addLayout(out_form, 1, 0)
+        lay.addWidget(self.ai_box, 1, 0)
+        lay.addLayout(out_form, 2, 0)
         for box in (self.resolution, self.fps, self.aspect, self.fit, self.quality, self.motion):
             box.currentIndexChanged.connect(self.changed)
+
+    # ------------------------------------------------------------------ AI options
+    def _build_ai(self) -> None:
+        self.ai_box = QFrame()
+        self.ai_box.setObjectName("aiOptions")
+        self.ai_title = QLabel()
+        self.ai_title.setWordWrap(True)
+        self.strength = _combo("Motion strength", [(v, label) for v, label in _STRENGTH_LABELS.items()])
+        self.strength.setToolTip("How much the picture moves")
+        self.steps = QSpinBox()
+        self.steps.setRange(0, MAX_AI_STEPS)
+        self.steps.setSpecialValueText("Model default")
+        self.steps.setAccessibleName("Denoising steps")
+        self.steps.setToolTip("Fewer steps: faster and rougher. 0 uses the model's default (25).")
+        self.chain = _combo("Start each clip from", [(v, label) for v, label in _CHAIN_LABELS.items()])
+        self.chain.setToolTip("The previous clip's last frame makes one continuous shot; the picture keeps "
+                              "every clip close to it")
+        self.prompt = QLineEdit()
+        self.prompt.setAccessibleName("Motion prompt")
+        self.prompt.setMaxLength(MAX_PROMPT_CHARS)
+        self.prompt.setPlaceholderText("Optional, e.g. “leaves swaying, drifting clouds”")
+        self.prompt.setToolTip("What should move, in words (AnimateDiff only). Empty: gentle natural motion.")
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(8)
+        for c, (text, widget) in enumerate((("Motion stre&ngth", self.strength), ("Ste&ps", self.steps))):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            grid.addWidget(label, 0, c * 2)
+            grid.addWidget(widget, 0, c * 2 + 1)
+        chain_label = QLabel("&Each clip starts from")
+        chain_label.setBuddy(self.chain)
+        grid.addWidget(chain_label, 1, 0)
+        grid.addWidget(self.chain, 1, 1, 1, 3)
+        self.prompt_label = QLabel("Motion pr&ompt")
+        self.prompt_label.setBuddy(self.prompt)
+        grid.addWidget(self.prompt_label, 2, 0)
+        grid.addWidget(self.prompt, 2, 1, 1, 3)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        v = QVBoxLayout(self.ai_box)
+        v.setContentsMargins(0, 4, 0, 0)
+        v.addWidget(self.ai_title)
+        v.addLayout(grid)
+        self.ai_box.hide()
+        self._ai_tier: Tier | None = None
+        self.strength.currentIndexChanged.connect(self.ai_changed)
+        self.chain.currentIndexChanged.connect(self.ai_changed)
+        self.steps.valueChanged.connect(self.ai_changed)
+        self.prompt.textEdited.connect(self.ai_changed)
+
+    def set_ai_tier(self, tier: Tier | None) -> None:
+        """Show the AI rows for an AI tier (the prompt for AnimateDiff only); hide them otherwise."""
+        tier = tier if tier is not None and tier.is_ai else None
+        self._ai_tier = tier
+        self.ai_box.setVisible(tier is not None)
+        if tier is None:
+            return
+        self.ai_title.setText(f"<b>AI motion</b> · {tier.label}")
+        animatediff = tier is Tier.ANIMATEDIFF
+        self.prompt.setVisible(animatediff)
+        self.prompt_label.setVisible(animatediff)
+
+    @property
+    def ai_tier(self) -> Tier | None:
+        return self._ai_tier
+
+    def load_ai(self, ai: AiSettings) -> None:
+        """Show saved AI settings without emitting :attr:`ai_changed`."""
+        for w in (self.strength, self.chain, self.steps, self.prompt):
+            w.blockSignals(True)
+        _select(self.strength, ai.motion_strength)
+        _select(self.chain, ai.chain_from)
+        self.steps.setValue(ai.steps)
+        self.prompt.setText(ai.prompt)
+        for w in (self.strength, self.chain, self.steps, self.prompt):
+            w.blockSignals(False)
+
+    def ai_values(self) -> dict[str, Any]:
+        return {
+            "motion_strength": str(self.strength.currentData()),
+            "chain_from": str(self.chain.currentData()),
+            "steps": int(self.steps.value()),
+            "prompt": self.prompt.text(),
+        }
 
     def set_tier_defaults(self, short_side: int | None, fps: int | None) -> None:
         """Name the tier's defaults in the "Automatic" entries."""

@@ -2,11 +2,13 @@
 
 It formats what the controller reports; it never asks the engine anything. Preview
 frames are shown at most twice a second whatever arrives, so a fast engine cannot
-make the window busy.
+make the window busy. A narrated render first shows the "narration" stage (sentence by
+sentence); an AI render shows the clip and the denoising step it is at.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -25,14 +27,94 @@ from PySide6.QtWidgets import (
 )
 
 from vidgen_desktop.bridge.errors import ErrorInfo
+from vidgen_desktop.core.jobs import Tier
 from vidgen_desktop.core.progress import ProgressEvent
-from vidgen_desktop.ui.formatting import clock, percent, progress_details, stage_label
+from vidgen_desktop.ui.formatting import clock, eta_phrase, percent, progress_details, stage_label
 from vidgen_desktop.ui.frame_view import FrameView
 from vidgen_desktop.ui.imaging import rgb_to_qimage
 from vidgen_desktop.ui.video_player import VideoPlayer, multimedia_available
 
 #: Live preview refresh limit (the issue's "≤ 2 updates/s").
 PREVIEW_MIN_INTERVAL_S = 0.5
+
+
+_SENTENCE = re.compile(r"sentence (\d+)/(\d+)")
+_NARRATION_PARTS = {"prepare": "Preparing the voice", "narrate": "Speaking the script",
+                    "mix": "Mixing the narration"}
+_AI_PHASES = {"load": "Loading {tier}", "denoise": "Generating with {tier}", "decode": "Decoding with {tier}",
+              "clip": "Generating with {tier}"}
+
+
+def _tier_label(value: object) -> str:
+    try:
+        return Tier(str(value)).label
+    except ValueError:
+        return str(value or "the AI model")
+
+
+def stage_text(event: ProgressEvent) -> str:
+    """The bold line above the bar."""
+    extra = event.extra or {}
+    if event.stage == "narration":
+        part = str(extra.get("part", "narrate"))
+        if part == "prepare" and event.message:
+            return event.message[:1].upper() + event.message[1:]
+        return _NARRATION_PARTS.get(part, "Speaking the script")
+    if event.stage == "render" and "clips" in extra:
+        phase = str(extra.get("phase", "denoise"))
+        return _AI_PHASES.get(phase, "Generating with {tier}").format(tier=_tier_label(extra.get("tier")))
+    if event.stage in ("probe", "prepare") and event.message:
+        return event.message[:1].upper() + event.message[1:]
+    return stage_label(event.stage)
+
+
+def details_text(event: ProgressEvent) -> str:
+    """The line under the bar: where it is (sentence, clip and step, frame), time spent and left."""
+    extra = event.extra or {}
+    if event.stage == "narration":
+        parts = []
+        sentence = _SENTENCE.fullmatch(event.message.strip())
+        if extra.get("part") == "narrate" and sentence:
+            parts.append(f"Sentence {sentence[1]} of {sentence[2]}")
+        elif extra.get("part") == "narrate" and event.total > 0 and event.done > 0:
+            parts.append(f"Part {event.done} of {event.total}")
+        parts.append(f"{clock(event.elapsed_s)} elapsed")
+        if extra.get("part") == "narrate" and event.done > 0:
+            parts.append(eta_phrase(event.eta_s))
+        return " · ".join(parts)
+    if event.stage == "render" and "clips" in extra:
+        parts = [f"Clip {extra.get('clip')} of {extra.get('clips')}"]
+        if extra.get("step") is not None and extra.get("steps"):
+            parts.append(f"step {extra['step']} of {extra['steps']}")
+        elif extra.get("phase") == "decode":
+            parts.append("decoding")
+        parts.append(f"{clock(event.elapsed_s)} elapsed")
+        parts.append(eta_phrase(event.eta_s))
+        return " · ".join(parts)
+    return progress_details(event)
+
+
+def result_lines(result: Any) -> tuple[list[str], str, str]:
+    """(notes, plan text, narration line) of a finished render, each only when there is something to say."""
+    details = getattr(result, "details", None) or {}
+    ai = details.get("ai") or {}
+    plan = ai.get("plan") or {}
+    plan_text = str(plan.get("text") or "") if isinstance(plan, dict) else ""
+    notes = [str(n) for n in (getattr(result, "notes", None) or [])]
+    if plan_text:  # the runner also adds it as a note; the panel shows it once, as the plan
+        notes = [n for n in notes if n != f"plan: {plan_text}"]
+    narration = details.get("narration") or {}
+    line = ""
+    if narration:
+        line = f"Narrated by {narration.get('voice') or narration.get('engine')}"
+        srt = narration.get("srt")
+        if srt:
+            line += f" · captions in {Path(str(srt)).name}"
+        elif narration.get("captions") == "burn":
+            line += " · captions burned into the picture"
+        if narration.get("music"):
+            line += f" · music: {Path(str(narration['music'])).name}"
+    return notes, plan_text, line
 
 
 def _label(text: str = "", name: str = "", *, wrap: bool = True, selectable: bool = False) -> QLabel:
@@ -116,7 +198,12 @@ class ProgressPanel(QWidget):
         v.setContentsMargins(0, 0, 0, 0)
         self.done_title = _label("", "resultTitle")
         self.done_info = _label("", "muted", selectable=True)
-        self.done_notes = _label("", "muted")
+        self.done_narration = _label("", "muted", selectable=True)
+        self.done_narration.setAccessibleName("About the narration")
+        self.done_plan = _label("", "muted", selectable=True)
+        self.done_plan.setAccessibleName("How the AI model was run")
+        self.done_notes = _label("", "muted", selectable=True)
+        self.done_notes.setAccessibleName("Notes about the render")
         self.play_button = QPushButton("Play here")
         self.play_button.setAccessibleName("Play the video in the window")
         self.play_button.clicked.connect(self._play_clicked)
@@ -133,6 +220,8 @@ class ProgressPanel(QWidget):
         row.addStretch(1)
         v.addWidget(self.done_title)
         v.addWidget(self.done_info)
+        v.addWidget(self.done_narration)
+        v.addWidget(self.done_plan)
         v.addWidget(self.done_notes)
         v.addLayout(row)
         return w
@@ -185,13 +274,14 @@ class ProgressPanel(QWidget):
         self.pages.setCurrentIndex(1)
 
     def show_progress(self, event: ProgressEvent) -> None:
-        self.stage.setText(event.message.capitalize() if event.stage in ("probe", "prepare") and event.message
-                           else stage_label(event.stage))
+        self.stage.setText(stage_text(event))
         if event.total > 0:
             if self.bar.maximum() == 0:
                 self.bar.setRange(0, 100)
             self.bar.setValue(percent(event))
-        self.details.setText(progress_details(event))
+        elif event.stage == "narration" and self.bar.maximum() != 0:
+            self.bar.setRange(0, 0)  # loading a voice: busy until the first sentence
+        self.details.setText(details_text(event))
 
     def show_preview(self, rgb: Any, *, now: float | None = None) -> bool:
         """Show a live frame unless one was shown less than half a second ago. Returns True if shown."""
@@ -221,7 +311,11 @@ class ProgressPanel(QWidget):
             f"{result.width}×{result.height} · {result.fps:g} fps · {clock(result.duration_s)} long · "
             f"made in {clock(result.elapsed_s)} with {result.tier.label}\n{path.parent}"
         )
-        notes = list(getattr(result, "notes", []) or [])
+        notes, plan_text, narration = result_lines(result)
+        self.done_narration.setText(narration)
+        self.done_narration.setVisible(bool(narration))
+        self.done_plan.setText(f"How it was made: {plan_text}" if plan_text else "")
+        self.done_plan.setVisible(bool(plan_text))
         self.done_notes.setText("\n".join(f"Note: {n}" for n in notes))
         self.done_notes.setVisible(bool(notes))
         if poster is not None:
