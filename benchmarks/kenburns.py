@@ -16,7 +16,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -28,8 +27,8 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from vidgen_desktop.core.jobs import Quality, RenderJob, Resolution, Tier  # noqa: E402
-from vidgen_desktop.engine.encoder import X264  # noqa: E402
+from vidgen_desktop.core.jobs import Quality  # noqa: E402
+from vidgen_desktop.engine.encoder import EncodeSettings, video_codec_args  # noqa: E402
 from vidgen_desktop.engine.ffmpeg import ffmpeg_exe  # noqa: E402
 from vidgen_desktop.engine.sample import make_landscape  # noqa: E402
 
@@ -121,9 +120,9 @@ def main() -> None:
     args = ap.parse_args()
     args.workdir.mkdir(exist_ok=True)
     photo, audio = make_inputs(args.workdir, args.seconds)
-    preset, crf, _ = X264[Quality.STANDARD]
     frames = int(round(args.seconds * 30))
-    enc = ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p", "-an"]
+    # The floor and zoompan use exactly the app's video encoder settings (GOP, profile, tags).
+    enc = [*video_codec_args(EncodeSettings(1920, 1080, 30.0, Quality.STANDARD)), "-an"]
     ff = [ffmpeg_exe(), "-v", "error", "-y"]
     results: dict[str, float] = {}
 

@@ -82,9 +82,20 @@ def audio_can_be_copied(audio: AudioInfo) -> bool:
     return audio.codec == "aac" and audio.profile in ("LC", "") and audio.channels == 2 and audio.sample_rate == 48000
 
 
-def ffmpeg_command(settings: EncodeSettings, audio: AudioInfo, target: Path) -> list[str]:
-    preset, crf, abitrate = X264[settings.quality]
+def video_codec_args(settings: EncodeSettings) -> list[str]:
+    """H.264 High, BT.709 tagged, closed 2-second GOPs (clean seeking and uploads)."""
+    preset, crf, _ = X264[settings.quality]
     gop = max(1, round(settings.fps * 2))
+    return [
+        "-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-profile:v", "high", "-pix_fmt", "yuv420p",
+        "-g", str(gop), "-keyint_min", str(gop), "-flags", "+cgop", "-sc_threshold", "0",
+        "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
+        "-x264-params", "colorprim=bt709:transfer=bt709:colormatrix=bt709:range=tv",
+    ]
+
+
+def ffmpeg_command(settings: EncodeSettings, audio: AudioInfo, target: Path) -> list[str]:
+    abitrate = X264[settings.quality][2]
     audio_args = ["-c:a", "copy"] if audio_can_be_copied(audio) else ["-c:a", "aac", "-b:a", abitrate, "-ar",
                                                                         "48000", "-ac", "2"]
     return [
@@ -93,10 +104,7 @@ def ffmpeg_command(settings: EncodeSettings, audio: AudioInfo, target: Path) -> 
         "-framerate", settings.fps_rational, "-i", "pipe:0",
         "-i", str(audio.path),
         "-map", "0:v:0", "-map", "1:a:0",
-        "-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-profile:v", "high", "-pix_fmt", "yuv420p",
-        "-g", str(gop), "-keyint_min", str(gop), "-flags", "+cgop", "-sc_threshold", "0",
-        "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
-        "-x264-params", "colorprim=bt709:transfer=bt709:colormatrix=bt709:range=tv",
+        *video_codec_args(settings),
         *audio_args,
         "-movflags", "+faststart", "-f", "mp4", str(target),
     ]
