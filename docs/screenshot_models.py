@@ -9,32 +9,21 @@ installed model and a queued one. Run it under a display (CI: Xvfb):
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import _shot
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot-models.png")
-    ap.add_argument("--dark", action="store_true")
-    ap.add_argument("--size", default="1400x860")
-    args = ap.parse_args()
-    home = Path(os.environ.setdefault("VIDGEN_HOME", tempfile.mkdtemp(prefix="VidGen-")))
+    ap = _shot.arguments("screenshot-models.png", "1400x860")
+    args, width, height = _shot.setup(ap)
+    home = Path(os.environ["VIDGEN_HOME"])
     os.environ["HF_HOME"] = str(home / "hf-home")
     for var in ("HF_ENDPOINT", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"):
         os.environ.pop(var, None)
-    if args.dark:
-        os.environ["VIDGEN_COLOR_SCHEME"] = "dark"
-    width, height = (int(v) for v in args.size.split("x"))
-
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from tests.helpers.fake_hub import FakeHub, svd_repo_files, tts_repo_files
     from vidgen_desktop.bridge.downloads import HubSettings
@@ -52,21 +41,8 @@ def main() -> int:
     ModelStore(models, endpoint=hub.url, disk_margin=0).download("xtts-v2", accept_licence=True)
     hub.throttle(18_000_000)
 
-    state = {"step": "start", "ticks": 0}
-    failures: list[str] = []
-
-    def window():  # type: ignore[no-untyped-def]
-        return next(w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow")
-
-    def tick() -> None:
-        w = window()
+    def step(w: Any, state: _shot.State, failures: list[str]) -> bool:
         panel = w.models_panel
-        state["ticks"] += 1
-        if state["ticks"] > 900:
-            failures.append(f"timed out at step {state['step']}")
-            w.downloads.cancel_all()
-            QApplication.instance().closeAllWindows()
-            return
         if state["step"] == "start":
             w.resize(width, height)
             w.splitter.setSizes([500, width - 500])
@@ -81,26 +57,19 @@ def main() -> int:
             panel.select("svd")
             state["step"] = "downloading"
         elif state["step"] == "downloading" and panel._last is not None and panel._last.fraction > 0.4:
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            if not w.grab().save(str(args.out)):
-                failures.append(f"could not save {args.out}")
-            print(f"saved {args.out}")
+            _shot.save(w, args.out, failures)
             w.confirm_close_during_download = lambda: True
             w.close()
-            return
-        QTimer.singleShot(100, tick)
+            return True
+        return False
 
-    def shown() -> None:
-        QTimer.singleShot(300, tick)
+    def cancel_downloads(w: Any) -> None:
+        w.downloads.cancel_all()
 
     try:
-        code = gui.run_gui([], on_shown=shown)
+        return _shot.run(gui, step, limit=900, on_timeout=cancel_downloads)
     finally:
         hub.stop()
-    if failures:
-        print("\n".join(failures), file=sys.stderr)
-        return 1
-    return code
 
 
 if __name__ == "__main__":

@@ -9,14 +9,10 @@ with the system voice (eSpeak NG) and grabs the window. Run it under a display (
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-import tempfile
-from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import _shot
 
 SCRIPT = ("Every evening the lighthouse keeper climbed the hundred steps to light the lamp. "
           "Ships far out at sea saw it blink, and knew the rocks were near. "
@@ -24,36 +20,14 @@ SCRIPT = ("Every evening the lighthouse keeper climbed the hundred steps to ligh
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot-narration.png")
-    ap.add_argument("--dark", action="store_true")
-    ap.add_argument("--size", default="1280x800")
+    ap = _shot.arguments("screenshot-narration.png", "1280x800")
     ap.add_argument("--no-preview", action="store_true", help="do not speak the preview first")
-    args = ap.parse_args()
-    os.environ.setdefault("VIDGEN_HOME", tempfile.mkdtemp(prefix="VidGen-"))
-    if args.dark:
-        os.environ["VIDGEN_COLOR_SCHEME"] = "dark"
-    width, height = (int(v) for v in args.size.split("x"))
-
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+    args, width, height = _shot.setup(ap)
 
     from vidgen_desktop.ui import app as gui
 
-    state = {"step": "start", "ticks": 0}
-    failures: list[str] = []
-
-    def window():  # type: ignore[no-untyped-def]
-        return next(w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow")
-
-    def tick() -> None:
-        w = window()
+    def step(w: Any, state: _shot.State, failures: list[str]) -> bool:
         panel = w.narration_panel
-        state["ticks"] += 1
-        if state["ticks"] > 600:
-            failures.append(f"timed out at step {state['step']}")
-            QApplication.instance().closeAllWindows()
-            return
         if state["step"] == "start":
             w.resize(width, height)
             w.load_sample()
@@ -63,32 +37,20 @@ def main() -> int:
             panel.set_script(SCRIPT)
             panel.voice.setCurrentIndex(max(0, panel.voice.findData("f3")))
             if args.no_preview:
-                state["step"] = "settle"
-                state["settle"] = state["ticks"]
+                _shot.settle(state)
             else:
                 panel.play_sound = lambda path: "Playing:"  # no sound card under Xvfb
                 w.preview_voice()
                 state["step"] = "preview"
         elif state["step"] == "preview" and panel.preview_button.isEnabled():
-            state["step"] = "settle"
-            state["settle"] = state["ticks"]
-        elif state["step"] == "settle" and state["ticks"] - state["settle"] > 5:
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            if not w.grab().save(str(args.out)):
-                failures.append(f"could not save {args.out}")
-            print(f"saved {args.out}")
-            QApplication.instance().closeAllWindows()
-            return
-        QTimer.singleShot(100, tick)
+            _shot.settle(state)
+        elif _shot.settled(state, 5):
+            _shot.save(w, args.out, failures)
+            _shot.close_all()
+            return True
+        return False
 
-    def shown() -> None:
-        QTimer.singleShot(300, tick)
-
-    code = gui.run_gui([], on_shown=shown)
-    if failures:
-        print("\n".join(failures), file=sys.stderr)
-        return 1
-    return code
+    return _shot.run(gui, step, limit=600)
 
 
 if __name__ == "__main__":

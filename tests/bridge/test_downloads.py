@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.helpers.fake_hub import SVD_SELECTED, FakeHub, svd_repo_files, tts_repo_files
+from tests.helpers.fake_hub import SVD_SELECTED, FakeHub
+from tests.helpers.hub_fixtures import SVD_REPO, clean_hub_env, fast_store_options, hub_fixture  # noqa: F401
 from vidgen_desktop.bridge import threads
 from vidgen_desktop.bridge.downloads import (
     DownloadManager,
@@ -29,36 +30,14 @@ from vidgen_desktop.bridge.downloads import (
     describe_download_error,
 )
 from vidgen_desktop.core.paths import AppPaths
-from vidgen_desktop.engine.models import RetryPolicy
 from vidgen_desktop.engine.models import errors as e
-
-SVD_REPO = "stabilityai/stable-video-diffusion-img2vid"
-XTTS_REPO = "coqui/XTTS-v2"
-FAST = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05, stall_timeout=0.5, min_bps=0.0)
-_ENV = ("HF_ENDPOINT", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE",
-        "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY")
-
-
-@pytest.fixture(autouse=True)
-def _clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in _ENV:
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-
-
-@pytest.fixture
-def hub() -> Iterator[FakeHub]:
-    with FakeHub() as h:
-        h.add_repo(SVD_REPO, svd_repo_files())
-        h.add_repo(XTTS_REPO, tts_repo_files())
-        yield h
 
 
 @pytest.fixture
 def manager(qapp: Any, hub: FakeHub, vidgen_home: AppPaths, tmp_path: Path) -> Iterator[DownloadManager]:
     m = DownloadManager(vidgen_home, settings_store=HubSettingsStore(vidgen_home.home / "hub.json", use_keyring=False))
     m.set_hub(HubSettings(endpoint=hub.url))
-    m.store_options = {"retry": FAST, "disk_margin": 0, "hf_cache_dir": tmp_path / "hf-cache"}
+    m.store_options = fast_store_options(tmp_path)
     yield m
     assert m.shutdown(10_000)
     m.deleteLater()

@@ -19,44 +19,24 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.helpers.fake_hub import SVD_SELECTED, FakeHub, svd_repo_files, tts_repo_files
+from tests.helpers.fake_hub import SVD_SELECTED, FakeHub, svd_repo_files
+from tests.helpers.hub_fixtures import SVD_REPO, clean_hub_env, fast_store_options, hub_fixture  # noqa: F401
 from vidgen_desktop.bridge import threads
 from vidgen_desktop.bridge.downloads import HubSettings
 from vidgen_desktop.core.jobs import Tier
 from vidgen_desktop.core.paths import AppPaths
-from vidgen_desktop.engine.models import RetryPolicy
 from vidgen_desktop.ui.main_window import MainWindow
 from vidgen_desktop.ui.models_panel import HubSettingsDialog, LicenceDialog, ModelsPanel, size_text
 
-SVD_REPO = "stabilityai/stable-video-diffusion-img2vid"
-XTTS_REPO = "coqui/XTTS-v2"
 UNET = "unet/diffusion_pytorch_model.fp16.safetensors"
-FAST = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05, stall_timeout=0.5, min_bps=0.0)
-_ENV = ("HF_ENDPOINT", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE",
-        "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY")
 NOT_INSTALLED = "SVD is not installed (download it in the model manager)"
-
-
-@pytest.fixture(autouse=True)
-def _clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in _ENV:
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-
-
-@pytest.fixture
-def hub() -> Iterator[FakeHub]:
-    with FakeHub() as h:
-        h.add_repo(SVD_REPO, svd_repo_files())
-        h.add_repo(XTTS_REPO, tts_repo_files())
-        yield h
 
 
 @pytest.fixture
 def window(qtbot: QtBot, make_window: Callable[..., MainWindow], hub: FakeHub, tmp_path: Path) -> Iterator[MainWindow]:
     """The window, pointed at the hub through the panel's own setting, with rows and hardware read."""
     w = make_window()
-    w.downloads.store_options = {"retry": FAST, "disk_margin": 0, "hf_cache_dir": tmp_path / "hf-cache"}
+    w.downloads.store_options = fast_store_options(tmp_path)
     assert w.models_panel.apply_hub_settings(HubSettings(endpoint=hub.url))
     qtbot.waitUntil(lambda: w.hardware_panel.copy.isEnabled() and w.models_panel.row("svd") is not None,
                     timeout=20_000)

@@ -124,11 +124,7 @@ class RenderController(QObject):
         self._timer.stop()
         if self._current is not None:
             self._current.cancel.cancel("the app is closing")
-        self._thread.quit()
-        stopped = bool(self._thread.wait(timeout_ms))
-        if not stopped:
-            log.error("render thread did not stop within %d ms", timeout_ms)
-        return stopped
+        return threads.stop(self._thread, timeout_ms, "render", log)
 
     # --- worker results (queued to the GUI thread) -----------------------------------
     @Slot()

@@ -441,11 +441,7 @@ class DownloadManager(QObject):
             self._current.cancel.cancel("the app is closing")
         if self._thread is None:
             return True
-        self._thread.quit()
-        stopped = bool(self._thread.wait(timeout_ms))
-        if not stopped:
-            log.error("download thread did not stop within %d ms", timeout_ms)
-        return stopped
+        return threads.stop(self._thread, timeout_ms, "download", log)
 
     # --- worker results (queued to the GUI thread) ---------------------------------
     @Slot()

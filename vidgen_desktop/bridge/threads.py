@@ -6,6 +6,7 @@ defence is knowing every thread we made and checking them at exit and after each
 
 from __future__ import annotations
 
+import logging
 import weakref
 
 from PySide6.QtCore import QThread
@@ -29,3 +30,15 @@ def running_threads() -> list[str]:
         except RuntimeError:  # the C++ object is already gone: certainly not running
             continue
     return alive
+
+
+def stop(thread: QThread, timeout_ms: int, what: str, log: logging.Logger) -> bool:
+    """Quit ``thread``'s event loop and wait for it; True when it stopped within ``timeout_ms``.
+
+    A thread still running after the wait is logged on ``log`` as "<what> thread did not stop".
+    """
+    thread.quit()
+    stopped = bool(thread.wait(timeout_ms))
+    if not stopped:
+        log.error("%s thread did not stop within %d ms", what, timeout_ms)
+    return stopped
