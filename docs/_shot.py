@@ -69,6 +69,13 @@ def save(window: Any, out: Path, failures: list[str]) -> None:
     print(f"saved {out}")
 
 
+def finish(window: Any, out: Path, failures: list[str]) -> bool:
+    """:func:`save`, then close every window; True, for ``step`` to return."""
+    save(window, out, failures)
+    close_all()
+    return True
+
+
 def run(gui: ModuleType, step: Callable[[Any, State, list[str]], bool], *, limit: int,
         on_timeout: Callable[[Any], None] | None = None) -> int:
     """Run the app (``gui`` is ``vidgen_desktop.ui.app``) and drive it with ``step``; the exit code."""

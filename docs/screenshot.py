@@ -34,9 +34,7 @@ def main() -> int:
         elif state["step"] == "rendering" and w.last_result is not None:
             _shot.settle(state)
         elif _shot.settled(state, 8):
-            _shot.save(w, args.out, failures)
-            _shot.close_all()
-            return True
+            return _shot.finish(w, args.out, failures)
         return False
 
     return _shot.run(gui, step, limit=1200)  # 2 minutes

@@ -45,9 +45,7 @@ def main() -> int:
         elif state["step"] == "preview" and panel.preview_button.isEnabled():
             _shot.settle(state)
         elif _shot.settled(state, 5):
-            _shot.save(w, args.out, failures)
-            _shot.close_all()
-            return True
+            return _shot.finish(w, args.out, failures)
         return False
 
     return _shot.run(gui, step, limit=600)

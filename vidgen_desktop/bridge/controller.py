@@ -58,12 +58,8 @@ class RenderController(QObject):
         self._thread: QThread = threads.register(RenderThread())
         self._thread.setObjectName("vidgen-render")
         self._worker = RenderWorker(render_fn)
-        self._worker.moveToThread(self._thread)
-        self._dispatch.connect(self._worker.run)
-        self._worker.finished.connect(self._on_finished)
-        self._worker.failed.connect(self._on_failed)
-        self._worker.cancelled.connect(self._on_cancelled)
-        self._thread.start()
+        threads.start_worker(self._thread, self._worker, self._dispatch, finished=self._on_finished,
+                             failed=self._on_failed, cancelled=self._on_cancelled)
 
         self._timer = QTimer(self)
         self._timer.setInterval(1000 // POLL_HZ)

@@ -384,12 +384,8 @@ class DownloadManager(QObject):
             self._thread = threads.register(QThread())
             self._thread.setObjectName("vidgen-download")
             self._worker = DownloadWorker()
-            self._worker.moveToThread(self._thread)
-            self._dispatch.connect(self._worker.run)
-            self._worker.finished.connect(self._on_finished)
-            self._worker.failed.connect(self._on_failed)
-            self._worker.cancelled.connect(self._on_cancelled)
-            self._thread.start()
+            threads.start_worker(self._thread, self._worker, self._dispatch, finished=self._on_finished,
+                                 failed=self._on_failed, cancelled=self._on_cancelled)
         return self._worker
 
     def _start(self, req: DownloadRequest) -> None:
