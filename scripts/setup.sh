@@ -1,40 +1,57 @@
 #!/usr/bin/env bash
-# Create .venv (once) and install VidGen Desktop into it. Idempotent and quick when already done.
+# Create .venv (once) and install VidGen Desktop into it from the committed lock (uv.lock), so every machine
+# gets exactly the versions CI tested. Idempotent and quick when already done.
 #   scripts/setup.sh                 base app (window, Ken Burns, model downloads)
 #   scripts/setup.sh dev media       + test tools, in-window video player
-#   scripts/setup.sh dev ai tts      + torch (pinned CPU wheel), diffusion and narration stacks
+#   scripts/setup.sh dev ai tts      + torch (pinned), diffusion and narration stacks
+# How it installs: `uv export` turns uv.lock into a hashed requirements list for this machine and these extras;
+# pip installs that list with --no-deps --require-hashes (nothing is resolved here); torch is installed last at
+# its deliberate pin (TORCH_VERSION), never chosen by a resolver. To move the lock forward: scripts/upgrade-deps.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "VidGen Desktop needs Python 3.10 or newer")'
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
-VPY=.venv/bin/python
 TORCH_VERSION=${TORCH_VERSION:-2.13.0}
-extras="" ml=0 tts=0
-for e in "$@"; do
-  case "$e" in ai) ml=1 ;; tts) ml=1 tts=1 ;; esac
-  extras="${extras:+$extras,}$e"
-done
-stamp=".venv/.vidgen-installed-$(cat pyproject.toml scripts/setup.sh | sha1sum | cut -c1-12)-${extras:-base}"
-[ -f "$stamp" ] && exit 0
+UV_VERSION=0.13.9
+VPY=.venv/bin/python
+lock_id=$(cat pyproject.toml uv.lock scripts/setup.sh | sha1sum | cut -c1-12)
+record=.venv/.vidgen-install   # line 1: lock id, line 2: extras installed
 
-"$VPY" -m pip install -q --upgrade pip
-constraints=$(mktemp)
-trap 'rm -f "$constraints"' EXIT
-if [ "$ml" = 1 ]; then
-  # Never let a resolver pick torch: an unpinned torch pulls gigabytes of CUDA wheels.
-  "$VPY" -m pip install -q "torch==$TORCH_VERSION"
-  echo "torch==$TORCH_VERSION" >> "$constraints"
-  # torchcodec 0.14+ links CUDA; 0.13 is the CPU build that works with this torch (needs system FFmpeg libs).
-  [ "$tts" = 1 ] && [ "$(uname -s)" = Linux ] && echo "torchcodec==0.13.0" >> "$constraints"
+# Extras already installed with this same lock are kept, so `setup.sh` after `setup.sh dev ai` is a no-op.
+want=$(printf '%s\n' "$@")
+if [ -f "$record" ] && [ "$(sed -n 1p "$record")" = "$lock_id" ]; then
+  have=$(sed -n '2,$p' "$record")
+  [ -z "$(comm -13 <(echo "$have" | sort -u) <(echo "$want" | sed '/^$/d' | sort -u))" ] && exit 0
+  want=$(printf '%s\n%s\n' "$have" "$want")
+elif [ -d .venv ]; then
+  # The lock changed: start from an empty venv so nothing the old lock installed lingers.
+  [ -f "$record" ] && want=$(printf '%s\n%s\n' "$(sed -n '2,$p' "$record")" "$want")
+  echo "setup: the lock changed, rebuilding .venv" >&2
+  rm -rf .venv
 fi
-"$VPY" -m pip install -q -c "$constraints" -e ".${extras:+[$extras]}"
+extras=$(echo "$want" | sed '/^$/d' | sort -u)
+[ -x "$VPY" ] || "$PY" -m venv .venv
+
+args=(--frozen --no-emit-project --prune torch --format requirements-txt --quiet)
+ml=0 tts=0
+for e in $extras; do
+  args+=(--extra "$e")
+  case "$e" in ai) ml=1 ;; tts) ml=1 tts=1 ;; esac
+done
+[ "$ml" = 1 ] && args+=(--group torch-runtime)
+[ "$tts" = 1 ] && args+=(--group tts-runtime)
+
+"$VPY" -m pip install -q --upgrade pip "uv==$UV_VERSION"
+.venv/bin/uv export "${args[@]}" -o .venv/vidgen-lock.txt
+"$VPY" -m pip install -q --no-deps --require-hashes -r .venv/vidgen-lock.txt
+if [ "$ml" = 1 ]; then
+  # Its requirements are already installed from the lock; on a CUDA machine pip adds the CUDA libraries.
+  "$VPY" -m pip install -q "torch==$TORCH_VERSION"
+fi
+"$VPY" -m pip install -q --no-deps -e .
 if [ "$tts" = 1 ]; then
-  # coqui-tts imports torchaudio without declaring it, and PyPI's torchaudio ships CUDA-linked extensions
-  # that fail to load on CPU machines (and break `import transformers`). Its pure-Python parts are all
-  # XTTS needs: install it without dependencies and drop the native libraries, which torchaudio tolerates.
-  "$VPY" -m pip install -q -c "$constraints" "torchcodec==0.13.0" 2>/dev/null || true
-  "$VPY" -m pip install -q --no-deps "torchaudio==2.11.0"
+  # PyPI's torchaudio ships CUDA-linked native libraries that fail to load on CPU machines (and then break
+  # `import transformers`); coqui-tts needs only its pure-Python parts, which work without them.
   "$VPY" - <<'PY'
 import importlib.util, pathlib
 spec = importlib.util.find_spec("torchaudio")
@@ -43,5 +60,6 @@ if spec and spec.origin:
         so.unlink()
 PY
 fi
-rm -f .venv/.vidgen-installed-*
-touch "$stamp"
+printf '%s\n%s\n' "$lock_id" "$extras" > "$record"
+printf '%s\n' "${args[@]}" > .venv/vidgen-export-args
+"$VPY" scripts/lockcheck.py

@@ -71,7 +71,7 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     assert r.returncode != 0 and "Traceback" in r.stderr
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.skipif(sys.platform == "win32", reason="platform: POSIX signals")
 def test_ctrl_c_cancels_and_removes_the_partial_file(tmp_path: Path) -> None:
     img, aud = textured_image(tmp_path / "i.png"), tone(tmp_path / "long.wav", 300.0)
     out = tmp_path / "o.mp4"

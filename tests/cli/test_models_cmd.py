@@ -243,7 +243,7 @@ def test_cancel_from_another_process_then_resume(home: Path, hub: FakeHub, capsy
     assert hub.served(UNET) == len(hub.repo(SVD_REPO).files[UNET].data) - kept
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX")
+@pytest.mark.skipif(sys.platform == "win32", reason="platform: SIGINT to a child is POSIX")
 def test_ctrl_c_cancels_cleanly(home: Path, hub: FakeHub) -> None:
     hub.throttle(2_000_000)
     proc = _spawn("download", "svd", "--accept-licence")

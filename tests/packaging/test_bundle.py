@@ -31,7 +31,7 @@ HAVE_PYINSTALLER = importlib.util.find_spec("PyInstaller") is not None
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the CI bundle check is the Linux build"),
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="platform: the CI bundle check is the Linux build"),
     pytest.mark.skipif(WANT == "0", reason="VIDGEN_TEST_BUNDLE=0"),
     pytest.mark.skipif(not (GIVEN or HAVE_PYINSTALLER or WANT == "1"),
                        reason="PyInstaller is not installed (pip install -e '.[build]'); VIDGEN_TEST_BUNDLE=1 insists"),

@@ -178,7 +178,7 @@ def test_render_button_explains_itself(qtbot: QtBot, make_window: Callable[..., 
     assert not w.render_button.isEnabled() and ".mp4" in w.render_reason.text()
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="offscreen platform check")
+@pytest.mark.skipif(sys.platform != "linux", reason="platform: offscreen platform check")
 def test_window_has_an_icon_and_title(make_window: Callable[..., MainWindow]) -> None:
     w = make_window()
     assert w.windowTitle() == "VidGen"
