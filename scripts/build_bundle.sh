@@ -3,7 +3,7 @@
 #   scripts/build_bundle.sh [lite|full]     -> dist/<edition>/VidGen/VidGen (macOS: also dist/<edition>/VidGen.app)
 #
 # Where it builds:
-#   lite: its own clean venv, build/venv-lite (created once, reused): the base app + PySide6-Addons
+#   lite: its own clean venv, build/venv-lite, from the lock (scripts/setup.sh media voice build): the base app + PySide6-Addons
 #         (in-window playback) + pyttsx3 (system voice). Nothing else, so nothing else can leak in.
 #   full: .venv as scripts/setup.sh prepares it for the tests (dev media ai tts: pinned torch, the
 #         torchcodec/torchaudio fixes), so the bundle holds exactly what the tests ran against.
@@ -24,15 +24,9 @@ elif [ "$edition" = full ]; then
   scripts/setup.sh dev media ai tts
   PY=.venv/bin/python
 else
-  venv=build/venv-lite
-  [ -x "$venv/bin/python" ] || "${PYTHON:-python3}" -m venv "$venv"
-  PY=$venv/bin/python
-  stamp="$venv/.vidgen-$(sha1sum pyproject.toml | cut -c1-12)"
-  if [ ! -f "$stamp" ]; then
-    "$PY" -m pip install -q --upgrade pip
-    "$PY" -m pip install -q ".[media]" pyttsx3
-    touch "$stamp"
-  fi
+  # From the same lock as everything else (scripts/setup.sh), so the bundle holds what the tests ran against.
+  VIDGEN_VENV=build/venv-lite scripts/setup.sh media voice build
+  PY=build/venv-lite/bin/python
 fi
 "$PY" -c "import PyInstaller, sys; sys.exit(PyInstaller.__version__ != '$PYINSTALLER_VERSION')" 2>/dev/null ||
   "$PY" -m pip install -q "pyinstaller==$PYINSTALLER_VERSION"
