@@ -1,4 +1,4 @@
-"""Small bridge pieces: job building, output naming, error descriptions, background tasks, hooks."""
+"""Small bridge pieces: job building, error descriptions, background tasks, hooks."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from vidgen_desktop.bridge.errors import ErrorReporter, ExceptionHooks, error_info
-from vidgen_desktop.bridge.job_builder import build_job, default_output_path
+from vidgen_desktop.bridge.job_builder import build_job
 from vidgen_desktop.bridge.models import fits
 from vidgen_desktop.bridge.tasks import BackgroundTasks
 from vidgen_desktop.core.errors import InputError, UsageError
@@ -31,14 +31,6 @@ def test_build_job_maps_auto_to_tier_defaults(tmp_path: Path) -> None:
     assert (job.fit, job.quality, job.motion, job.tier) == (Fit.PAD, Quality.HIGH, Motion.PAN_LEFT, Tier.KENBURNS)
     with pytest.raises(UsageError):
         build_job(tmp_path / "i.jpg", tmp_path / "a.mp3", tmp_path / "o.mp4", OutputSettings(resolution="huge"))
-
-
-def test_default_output_never_overwrites(tmp_path: Path) -> None:
-    first = default_output_path(tmp_path, Path("/pics/Holiday.jpg"))
-    assert first == tmp_path / "Holiday.mp4"
-    first.write_bytes(b"x")
-    assert default_output_path(tmp_path, Path("/pics/Holiday.jpg")) == tmp_path / "Holiday (2).mp4"
-    assert default_output_path(tmp_path, None).name == "video.mp4"
 
 
 def test_error_info_for_users_and_for_bugs(tmp_path: Path) -> None:

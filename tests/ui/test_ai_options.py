@@ -26,7 +26,7 @@ from vidgen_desktop.core.paths import AppPaths
 from vidgen_desktop.core.progress import ProgressCallback, ProgressEvent
 from vidgen_desktop.core.settings import AiSettings
 from vidgen_desktop.engine.ai.options import AiOptions, ChainFrom, MotionStrength
-from vidgen_desktop.ui import main_window as main_window_module
+from vidgen_desktop.ui.controllers import hardware as hardware_controller
 from vidgen_desktop.ui.main_window import MainWindow
 from vidgen_desktop.ui.progress_panel import details_text, stage_text
 
@@ -60,19 +60,19 @@ class RecordingAiRender:
 @pytest.fixture
 def animatediff_decision(monkeypatch: pytest.MonkeyPatch) -> None:
     """The tier decision says AnimateDiff (this machine may have no GPU)."""
-    real = main_window_module.decide
+    real = hardware_controller.decide
 
     def decide(snapshot: Any, requested: Tier) -> Any:
         return dataclasses.replace(real(snapshot, requested), tier=Tier.ANIMATEDIFF)
 
-    monkeypatch.setattr(main_window_module, "decide", decide)
+    monkeypatch.setattr(hardware_controller, "decide", decide)
 
 
 def test_ai_rows_only_for_ai_tiers(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:
     w = make_window()
     op = w.output_panel
-    qtbot.waitUntil(lambda: w._decision is not None, timeout=20_000)
-    if not w._decision.tier.is_ai:  # a machine without AI tiers: nothing AI is shown
+    qtbot.waitUntil(lambda: w.hardware.decision is not None, timeout=20_000)
+    if not w.hardware.decision.tier.is_ai:  # a machine without AI tiers: nothing AI is shown
         assert not op.ai_box.isVisible()
     for tier, shown, prompt in ((None, False, False), (Tier.KENBURNS, False, False), (Tier.SVD, True, False),
                                 (Tier.SVD_XT, True, False), (Tier.ANIMATEDIFF, True, True)):
@@ -89,7 +89,7 @@ def test_ai_options_reach_the_render_and_the_panel_shows_clips_steps_plan_and_no
     fn = RecordingAiRender()
     w = make_window(render_fn=fn)
     op = w.output_panel
-    qtbot.waitUntil(lambda: w._decision is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: w.hardware.decision is not None, timeout=20_000)
     assert op.ai_box.isVisible() and op.prompt.isVisible()  # the decision says AnimateDiff
     op.strength.setCurrentIndex(op.strength.findData("high"))
     op.steps.setValue(12)

@@ -21,7 +21,7 @@ crasher = Crasher()
 
 def close():
     w = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow")
-    print("BANNER", w.banner.isVisible(), w.banner_text.text(), flush=True)
+    print("BANNER", w.banner.isVisible(), w.banner.text.text(), flush=True)
     w.close()
 
 def shown():

@@ -48,8 +48,8 @@ def window(qtbot: QtBot, make_window: Callable[..., MainWindow], hub: FakeHub, t
 
 
 def _svd_option_missing(w: MainWindow) -> tuple[str, ...]:
-    assert w._decision is not None
-    return w._decision.options[Tier.SVD].missing
+    assert w.hardware.decision is not None
+    return w.hardware.decision.options[Tier.SVD].missing
 
 
 def _svd_tier_tooltip(w: MainWindow) -> str:
@@ -97,7 +97,7 @@ def test_download_with_licence_progress_then_tiers_update(qtbot: QtBot, window: 
     w, panel = window, window.models_panel
     assert panel.row("svd").state == "not-installed" and panel.state_text("svd") == "Not installed"
     assert NOT_INSTALLED in _svd_option_missing(w) and NOT_INSTALLED in _svd_tier_tooltip(w)
-    assert w.hardware_panel.get_models.isVisibleTo(w.hardware_panel) or w._decision.options[Tier.SVD].missing
+    assert w.hardware_panel.get_models.isVisibleTo(w.hardware_panel) or w.hardware.decision.options[Tier.SVD].missing
     hub.throttle(2_500_000)  # ~1.7 s: several 10 Hz updates to see
     seen: list[dict[str, Any]] = []
     _answer_licence(True, seen)

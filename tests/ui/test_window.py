@@ -39,7 +39,7 @@ def test_hardware_and_models_panels_fill_in_after_start(qtbot: QtBot, make_windo
     model = hp.tier.model()
     kb = hp.tier.findData(Tier.KENBURNS.value)
     assert model.item(kb).isEnabled()
-    decision = w._decision
+    decision = w.hardware.decision
     assert decision is not None
     for tier, option in decision.options.items():
         item = model.item(hp.tier.findData(tier.value))
@@ -64,7 +64,7 @@ def test_tier_override_is_saved(qtbot: QtBot, make_window: Callable[..., MainWin
     hp = w.hardware_panel
     hp.tier.setCurrentIndex(hp.tier.findData(Tier.KENBURNS.value))
     assert w.s.settings.output.tier == "kenburns"
-    assert w._decision is not None and w._decision.requested is Tier.KENBURNS
+    assert w.hardware.decision is not None and w.hardware.decision.requested is Tier.KENBURNS
 
 
 def test_shortcuts(qtbot: QtBot, make_window: Callable[..., MainWindow], media: dict[str, Path],
@@ -73,7 +73,7 @@ def test_shortcuts(qtbot: QtBot, make_window: Callable[..., MainWindow], media: 
     assert w.open_action.shortcut().toString() == "Ctrl+O"
     assert "Ctrl+Return" in [s.toString() for s in w.render_action.shortcuts()]
     assert w.cancel_action.shortcut().toString() == "Esc"
-    monkeypatch.setattr("vidgen_desktop.ui.main_window.QFileDialog.getOpenFileNames",
+    monkeypatch.setattr("vidgen_desktop.ui.file_dialogs.QFileDialog.getOpenFileNames",
                         lambda *a, **k: ([str(media["image"]), str(media["audio"])], ""))
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow, timeout=5000)
@@ -126,7 +126,7 @@ def test_corrupt_settings_file_still_opens_with_a_note(qtbot: QtBot, make_window
     vidgen_home.home.mkdir(parents=True)
     vidgen_home.settings_file.write_text("{ this is not json")
     w = make_window()
-    assert w.banner.isVisible() and "could not be read" in w.banner_text.text()
+    assert w.banner.isVisible() and "could not be read" in w.banner.text.text()
     assert w.output_panel.quality.currentData() == "standard"  # defaults
     assert list(vidgen_home.home.glob("settings.json.corrupt-*"))
     assert w.close()
@@ -147,7 +147,7 @@ def test_unhandled_exception_lands_in_the_window(qtbot: QtBot, make_window: Call
         qtbot.waitUntil(w.banner.isVisible, timeout=5000)
     finally:
         hooks.uninstall()
-    assert "a bug in a slot" in w.banner_text.text()
+    assert "a bug in a slot" in w.banner.text.text()
     assert w.isVisible()  # still alive
 
 

@@ -61,18 +61,3 @@ def build_narration(script: str, settings: NarrationSettings, *, music: Path | N
                          voice_sample=voice_sample if settings.engine in ("xtts", "auto") else None,
                          models_dir=models_dir)
 
-
-def default_output_path(folder: Path, image: Path | None) -> Path:
-    """``<folder>/<picture name>.mp4``, numbered so an earlier video is never overwritten."""
-    stem = image.stem if image is not None else "video"
-    candidate = folder / f"{stem}.mp4"
-    n = 2
-    while candidate.exists():
-        candidate = folder / f"{stem} ({n}).mp4"
-        n += 1
-    return candidate
-
-
-def ensure_folder(folder: Path) -> None:
-    """Create the output folder (the app's own outputs folder does not exist before the first render)."""
-    folder.mkdir(parents=True, exist_ok=True)

@@ -151,7 +151,6 @@ class NarrationPanel(QFrame):
         self._engine_voices: dict[str, tuple[Choice, ...]] = {}
         self._player: Any = None
         self._audio_out: Any = None
-        self._preview_path: Path | None = None
 
         self.script = ScriptEdit()
         self.script.setAccessibleName("Narration script")
@@ -449,7 +448,6 @@ class NarrationPanel(QFrame):
 
     def show_preview_ready(self, path: Path, seconds: float, description: str) -> None:
         """Play the preview here when QtMultimedia is there, else hand it to the system's player."""
-        self._preview_path = path
         self.preview_button.setEnabled(True)
         how = self.play_sound(path)
         self.preview_status.setText(f"{how} {description}, {seconds:.1f} s.")
@@ -489,7 +487,3 @@ class NarrationPanel(QFrame):
         if self._player is not None:
             self._player.stop()
             self._player.setSource(QUrl())
-
-    @property
-    def preview_path(self) -> Path | None:
-        return self._preview_path

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vidgen_desktop.bridge.output_path import typed_output
 from vidgen_desktop.core.jobs import Fit, Motion, Quality, Tier
 from vidgen_desktop.core.settings import (
     ASPECT_CHOICES,
@@ -170,7 +171,6 @@ class OutputPanel(QGroupBox):
         v.addWidget(self.ai_title)
         v.addLayout(grid)
         self.ai_box.hide()
-        self._ai_tier: Tier | None = None
         self.strength.currentIndexChanged.connect(self.ai_changed)
         self.chain.currentIndexChanged.connect(self.ai_changed)
         self.steps.valueChanged.connect(self.ai_changed)
@@ -179,7 +179,6 @@ class OutputPanel(QGroupBox):
     def set_ai_tier(self, tier: Tier | None) -> None:
         """Show the AI rows for an AI tier (the prompt for AnimateDiff only); hide them otherwise."""
         tier = tier if tier is not None and tier.is_ai else None
-        self._ai_tier = tier
         self.ai_box.setVisible(tier is not None)
         if tier is None:
             return
@@ -187,10 +186,6 @@ class OutputPanel(QGroupBox):
         animatediff = tier is Tier.ANIMATEDIFF
         self.prompt.setVisible(animatediff)
         self.prompt_label.setVisible(animatediff)
-
-    @property
-    def ai_tier(self) -> Tier | None:
-        return self._ai_tier
 
     def load_ai(self, ai: AiSettings) -> None:
         """Show saved AI settings without emitting :attr:`ai_changed`."""
@@ -240,5 +235,4 @@ class OutputPanel(QGroupBox):
         self.output_path.setCursorPosition(0)
 
     def output(self) -> Path | None:
-        text = self.output_path.text().strip()
-        return Path(text).expanduser() if text else None
+        return typed_output(self.output_path.text())

@@ -1,0 +1,78 @@
+"""Pieces of the main window's layout that are not panels: the problem banner, the render bar, the left column."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from vidgen_desktop.ui.controllers.render import READY_TIP
+
+
+class ProblemBanner(QFrame):
+    """App-wide problems (an unhandled error, settings that could not be read or saved), above everything."""
+
+    open_logs_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("appBanner")
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setAccessibleName("Problem message")
+        logs = QPushButton("Open log folder")
+        logs.clicked.connect(self.open_logs_requested)
+        close = QPushButton("Dismiss")
+        close.clicked.connect(self.hide)
+        row = QHBoxLayout(self)
+        row.addWidget(self.text, 1)
+        row.addWidget(logs)
+        row.addWidget(close)
+        self.hide()
+
+    def show_text(self, text: str) -> None:
+        self.text.setText(text)
+        self.show()
+
+
+class RenderBar(QWidget):
+    """The Render button and, beside it, what it will make or why it can't yet."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.button = QPushButton("Render video")
+        self.button.setObjectName("renderButton")
+        self.button.setAccessibleName("Render the video")
+        self.button.setToolTip(READY_TIP)
+        self.button.setDefault(True)
+        self.reason = QLabel()
+        self.reason.setObjectName("renderReason")
+        self.reason.setWordWrap(True)
+        self.reason.setAccessibleName("Why rendering is not possible yet")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.reason, 1)
+        row.addWidget(self.button)
+
+
+def input_column(drop: QWidget, settings: QWidget, render_bar: QWidget) -> QScrollArea:
+    """The left side: a headline, the drop zone, the video settings and the render bar, scrolling on small screens."""
+    headline = QLabel("Turn a picture and a sound into a video")
+    headline.setObjectName("headline")
+    sub = QLabel("Everything happens on this computer. Nothing is uploaded.")
+    sub.setObjectName("muted")
+    left = QWidget()
+    column = QVBoxLayout(left)
+    column.setContentsMargins(16, 14, 12, 14)
+    column.setSpacing(12)
+    column.addWidget(headline)
+    column.addWidget(sub)
+    column.addWidget(drop, 1)
+    column.addWidget(settings)
+    column.addWidget(render_bar)
+    scroll = QScrollArea()
+    scroll.setWidget(left)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return scroll
