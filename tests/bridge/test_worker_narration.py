@@ -7,7 +7,6 @@ glue is tested on the real worker thread without encoding video; the window test
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import threading
 import types
@@ -25,8 +24,6 @@ from vidgen_desktop.bridge.narration import NARRATION_AUDIO, STAGE_NARRATION, Na
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.jobs import RenderJob, Tier
 from vidgen_desktop.core.progress import ProgressCallback, ProgressEvent
-
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs the system voice (espeak-ng)")
 
 SCRIPT = "The tide came in. The boats went out."
 

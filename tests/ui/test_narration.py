@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -24,8 +23,6 @@ from vidgen_desktop.core.paths import AppPaths
 from vidgen_desktop.core.progress import ProgressEvent
 from vidgen_desktop.ui.main_window import MainWindow
 from vidgen_desktop.ui.narration_panel import NarrationPanel
-
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs the system voice (espeak-ng)")
 
 SCRIPT = "The lighthouse keeper climbed the stairs. The lamp began to turn."
 RENDER_TIMEOUT_MS = 60_000

@@ -8,9 +8,9 @@ functions, so the window's start-up never pays for numpy or the voice engines:
 * :func:`engine_voices` (background pool): the voices of an installed Bark/XTTS model
   (it loads the model, so only on demand);
 * :class:`VoicePreviewer` (background pool): the first sentence spoken into a temporary WAV;
-* :class:`NarratedRender` (render thread): the CLI's ``RenderNarration`` for the window:
-  speak the script into a temporary folder, hand back the job with the narration as its
-  audio (and the cues to burn in), then write ``VIDEO.srt`` after a successful render.
+* :class:`NarratedRender` (render thread): the engine's narrated render
+  (:mod:`vidgen_desktop.engine.narrated_render`, shared with the CLI) around the worker's
+  render function, its progress shown as the window's ``"narration"`` stage.
 """
 
 from __future__ import annotations
@@ -20,14 +20,24 @@ import re
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass, field, is_dataclass, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.jobs import RenderJob
+from vidgen_desktop.core.narration import NarrationSpec
 from vidgen_desktop.core.progress import ProgressCallback, ProgressEvent
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from vidgen_desktop.engine.narrated_render import NarratedAudio
+
+__all__ = ["ENGINE_LABELS", "ENGINE_ORDER", "LANGUAGE_NAMES", "NARRATION_AUDIO", "STAGE_NARRATION", "WORDS_PER_SECOND",
+           "Choice", "EngineOption", "NarratedRender", "NarrationSpec", "VoiceCatalogue", "VoicePreviewer",
+           "engine_voices", "narration_progress", "spoken_estimate_s", "voice_catalogue"]
 
 log = logging.getLogger(__name__)
 
@@ -200,33 +210,6 @@ def spoken_estimate_s(script: str) -> float:
 # ---------------------------------------------------------------------------------- a narrated render
 
 
-@dataclass(frozen=True)
-class NarrationSpec:
-    """What the window asks for: the words, the voice, the captions, optional music and voice sample."""
-
-    script: str
-    engine: str = "auto"
-    voice: str | None = None
-    language: str | None = None
-    captions: str = "srt"  # srt | burn | none
-    music: Path | None = None
-    voice_sample: Path | None = None
-    models_dir: Path | None = None
-
-    def request_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments shared by ``prepare_narrated_audio`` and ``preview_voice``."""
-        kw: dict[str, Any] = {"engine": self.engine, "voice": self.voice or None,
-                              "language": self.language or None,
-                              "voice_sample": self.voice_sample if self.engine in ("xtts", "auto") else None}
-        if kw["voice_sample"] is not None:
-            kw["voice"] = None  # XTTS takes one or the other; the sample is the explicit choice
-        if self.models_dir is not None:
-            from vidgen_desktop.engine.models.store import ModelStore
-
-            kw["store"] = ModelStore(self.models_dir)
-        return kw
-
-
 def narration_progress(on_progress: ProgressCallback) -> ProgressCallback:
     """Relay the voice engine's events as one window stage, ``"narration"`` (its own stage in ``extra``)."""
 
@@ -240,90 +223,36 @@ def narration_progress(on_progress: ProgressCallback) -> ProgressCallback:
 class NarratedRender:
     """``with NarratedRender(spec, job, on_progress, cancel) as n: result = n.finish(render(n.job, burn=n.burn))``.
 
-    With ``spec=None`` it changes nothing. Otherwise it mirrors the CLI's
-    ``RenderNarration``: checks the output path and the picture first (before any
-    speech), speaks the script into a temporary folder (removed on exit, also on failure
-    or cancel), and hands back the job with the narration as its audio.
+    The render thread's handle on the engine's narrated render
+    (:class:`~vidgen_desktop.engine.narrated_render.NarratedAudio`, imported only when a
+    script is spoken): with ``spec=None`` it changes nothing; otherwise the narration's
+    progress shows as the window's ``"narration"`` stage.
     """
 
     def __init__(self, spec: NarrationSpec | None, job: RenderJob, on_progress: ProgressCallback,
                  cancel: CancelToken) -> None:
         self.spec, self.job, self.on_progress, self.cancel = spec, job, on_progress, cancel
-        self.result: Any = None
         self.burn: tuple[Any, ...] = ()
-        self.srt: Path | None = None
-        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._narrated: NarratedAudio | None = None
 
-    def __enter__(self) -> NarratedRender:
-        spec = self.spec
-        if spec is None:
+    def __enter__(self) -> Self:
+        if self.spec is None:
             return self
-        from vidgen_desktop.engine.encoder import check_output_path
-        from vidgen_desktop.engine.image_io import open_image
-        from vidgen_desktop.engine.narration import prepare_narrated_audio
+        from vidgen_desktop.engine.narrated_render import NarratedAudio
 
-        relay = narration_progress(self.on_progress)
-        relay(ProgressEvent("prepare", message="checking the picture"))
-        check_output_path(self.job.output)  # fail before minutes of speech
-        open_image(self.job.image, want=(1, 1))
-        self.cancel.raise_if_cancelled()
-        self._tmp = tempfile.TemporaryDirectory(prefix="vidgen-narration-")
-        try:
-            self.result = prepare_narrated_audio(
-                spec.script, out_dir=Path(self._tmp.name), music=spec.music, write_srt_file=False,
-                on_progress=relay, cancel=self.cancel, **spec.request_kwargs())
-        except BaseException:
-            self._cleanup()  # __exit__ does not run when __enter__ raises
-            raise
-        self.job = replace(self.job, audio=self.result.audio_path)
-        if spec.captions == "burn":
-            self.burn = tuple(self.result.cues)
+        narrated = NarratedAudio(self.spec, self.job, on_progress=narration_progress(self.on_progress),
+                                 cancel=self.cancel).__enter__()
+        self._narrated, self.job, self.burn = narrated, narrated.job, narrated.burn
         return self
 
     def finish(self, result: Any) -> Any:
         """After a successful render: the sidecar captions, and the narration's facts on the result."""
-        if self.result is None or self.spec is None:
-            return result
-        from vidgen_desktop.core.errors import VidGenError
-        from vidgen_desktop.engine.narration import write_caption_sidecar
-        from vidgen_desktop.engine.tts.base import LICENCE_NOTES, EngineId
-
-        notes = list(self.result.notes)
-        if self.spec.captions == "srt":
-            try:
-                self.srt = write_caption_sidecar(self.result.cues, Path(result.output))
-            except VidGenError as exc:  # the video is fine; say what is missing
-                notes.append(f"the captions file could not be written: {exc}")
-        if self.result.engine is EngineId.XTTS:
-            notes.append(LICENCE_NOTES[EngineId.XTTS])
-        facts = {
-            "engine": self.result.engine.value,
-            "voice": self.result.narration.description,
-            "language": self.result.narration.language,
-            "duration_s": round(self.result.duration_s, 3),
-            "captions": self.spec.captions,
-            "srt": str(self.srt) if self.srt else None,
-            "music": str(self.result.music) if self.result.music else None,
-            "cues": len(self.result.cues),
-        }
-        if not is_dataclass(result) or isinstance(result, type):
-            return result
-        changes: dict[str, Any] = {"notes": [*notes, *list(getattr(result, "notes", []) or [])]}
-        if hasattr(result, "details"):
-            changes["details"] = {**(result.details or {}), "narration": facts}
-        return replace(result, **changes)
-
-    def _cleanup(self) -> None:
-        if self._tmp is not None:
-            try:
-                self._tmp.cleanup()
-            except OSError:  # a file still open elsewhere (Windows): the OS temp cleaner gets it
-                log.warning("could not remove %s", self._tmp.name, exc_info=True)
-            self._tmp = None
+        return result if self._narrated is None else self._narrated.finish(result)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        self._cleanup()
+        if self._narrated is not None:
+            self._narrated.close()
 
 
 # ---------------------------------------------------------------------------------- "Preview voice"
@@ -344,7 +273,7 @@ class VoicePreviewer:
     def make(self, spec: NarrationSpec, cancel: CancelToken | None = None) -> tuple[Path, float, str]:
         """Returns (wav, seconds, voice description)."""
         from vidgen_desktop.core.errors import CancelledError
-        from vidgen_desktop.engine.narration import preview_voice
+        from vidgen_desktop.engine.narrated_render import preview_narration
 
         with self._lock:
             if self._closed:
@@ -359,8 +288,7 @@ class VoicePreviewer:
                 p.unlink(missing_ok=True)
             except OSError:
                 pass
-        kw = spec.request_kwargs()
-        narration = preview_voice(out, text=spec.script, cancel=cancel, **kw)
+        narration = preview_narration(spec, out, cancel=cancel)
         return narration.wav, narration.duration_s, narration.description
 
     def close(self) -> None:

@@ -6,10 +6,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
+from vidgen_desktop.cli.common import ProgressPrinter, format_duration
 from vidgen_desktop.cli.interrupt import ctrl_c_cancels
-from vidgen_desktop.cli.tts_cmd import RenderNarration, add_narration_arguments, check_narration_args
+from vidgen_desktop.cli.narration_args import add_narration_arguments, check_narration_args, narration_from_args
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import UsageError
 from vidgen_desktop.core.jobs import (
@@ -24,7 +25,6 @@ from vidgen_desktop.core.jobs import (
     parse_aspect,
     parse_fps,
 )
-from vidgen_desktop.core.progress import ProgressEvent
 from vidgen_desktop.engine.ai.options import AiOptions, ChainFrom, MotionStrength
 
 
@@ -103,80 +103,35 @@ def ai_options_from_args(args: argparse.Namespace) -> AiOptions:
     )
 
 
-def format_duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "--:--"
-    s = int(round(seconds))
-    h, rem = divmod(s, 3600)
-    m, s = divmod(rem, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
-
-
-class ProgressPrinter:
-    """One live line on stderr (rewritten in place on a terminal), or JSON lines on stdout."""
-
-    def __init__(self, as_json: bool, out: TextIO | None = None, err: TextIO | None = None) -> None:
-        self.as_json = as_json
-        # Looked up per instance, not bound at import (tests and embedders swap the streams).
-        self.out, self.err = out or sys.stdout, err or sys.stderr
-        self.tty = self.err.isatty()
-        self._last_len = 0
-        self._last_plain = ""
-
-    def __call__(self, ev: ProgressEvent) -> None:
-        if self.as_json:
-            self.out.write(json.dumps({"event": "progress", **ev.to_json_dict()}) + "\n")
-            self.out.flush()
-            return
-        if ev.stage == "render" and "clips" in ev.extra:
-            where = ev.message or f"clip {ev.extra.get('clip')}/{ev.extra.get('clips')}"
-            line = (f"rendering  {ev.fraction * 100:5.1f}%  {where}  "
-                    f"elapsed {format_duration(ev.elapsed_s)}  ETA {format_duration(ev.eta_s)}")
-        elif ev.stage == "render":
-            line = (f"rendering  {ev.fraction * 100:5.1f}%  frame {ev.done}/{ev.total}  "
-                    f"elapsed {format_duration(ev.elapsed_s)}  ETA {format_duration(ev.eta_s)}")
-        else:
-            line = f"{ev.stage:<10} {ev.message}"
-        if self.tty:
-            pad = max(0, self._last_len - len(line))
-            self.err.write("\r" + line + " " * pad)
-            self._last_len = len(line)
-        else:
-            # Not a terminal (a log file): one line per stage or per 10 %, not hundreds.
-            key = f"{ev.stage}:{int(ev.fraction * 10)}"
-            if key == self._last_plain:
-                return
-            self._last_plain = key
-            self.err.write(line + "\n")
-        self.err.flush()
-
-    def close(self) -> None:
-        if self.tty and self._last_len:
-            self.err.write("\n")
-            self.err.flush()
-
-
 def run(args: argparse.Namespace) -> int:
-    from vidgen_desktop.engine.render import render
-
     job = job_from_args(args)
     ai = ai_options_from_args(args)
+    narration = narration_from_args(args)
     cancel = CancelToken()
     printer = ProgressPrinter(args.json)
     try:
-        with ctrl_c_cancels(cancel), RenderNarration(args, job, printer, cancel) as narration:
-            result = render(narration.job, on_progress=printer, cancel=cancel, ai=ai, burn_captions=narration.burn)
-            narration_notes = narration.finish(result.output)
+        with ctrl_c_cancels(cancel):
+            if narration is None:
+                from vidgen_desktop.engine.render import render
+
+                result = render(job, on_progress=printer, cancel=cancel, ai=ai)
+            else:
+                from vidgen_desktop.engine.narrated_render import render_narrated
+
+                result = render_narrated(job, narration, on_progress=printer, cancel=cancel, ai=ai)
     finally:
         printer.close()
-    for note in [*narration_notes, *result.notes]:
+    spoken = result.details.get("narration") or {}
+    srt = spoken.get("srt")
+    notes = [*([f"narration: {spoken['voice']}"] if spoken else []), *result.notes,
+             *([f"captions: {srt}"] if srt else [])]
+    for note in notes:
         print(f"note: {note}", file=sys.stderr)
     summary = {
         "event": "done", "output": str(result.output), "tier": result.tier.value, "width": result.width,
         "height": result.height, "fps": result.fps, "frames": result.frames,
         "duration_s": round(result.duration_s, 3), "elapsed_s": round(result.elapsed_s, 2), "motion": result.motion,
-        "notes": result.notes, "details": result.details,
-        "captions": str(narration.srt) if narration.srt else None,
+        "notes": result.notes, "details": result.details, "captions": srt,
     }
     if args.json:
         print(json.dumps(summary))

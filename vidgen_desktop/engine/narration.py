@@ -1,14 +1,14 @@
 """Narration glue: a typed script becomes the video's audio (and its captions).
 
-For ``render IMAGE --script script.txt [--captions srt|burn|none] [--music FILE]``
-(the CLI side is :class:`vidgen_desktop.cli.tts_cmd.RenderNarration`)::
+The building blocks of a narrated render (the whole render, for the CLI and the window,
+is :mod:`vidgen_desktop.engine.narrated_render`)::
 
     result = prepare_narrated_audio(load_script(path), out_dir=tmp, engine="auto", music=music,
                                     on_progress=cb, cancel=token)
     job = replace(job, audio=result.audio_path)               # the narration is the video's sound
-    # --captions burn: every frame goes through the caption writer before the encoder
+    # captions burn: every frame goes through the caption writer before the encoder
     write = captioned_writer(encoder.write, result.cues, (width, height), fps)
-    # --captions srt: OUT.srt next to OUT.mp4, after the render succeeded
+    # captions srt: OUT.srt next to OUT.mp4, after the render succeeded
     write_caption_sidecar(result.cues, output)
 
 Music is looped or cut to the narration's length, set well under the voice
@@ -16,10 +16,7 @@ Music is looped or cut to the narration's length, set well under the voice
 speaks (about 15 dB), faded in and out, and limited; the mix has exactly the
 narration's length, so the captions stay in time.
 
-For the window: :func:`preview_voice` ("Preview voice"), :func:`prepare_narrated_audio`
-(from a worker thread, cancel through the token), and from :mod:`vidgen_desktop.engine.tts`
-``list_voices``, ``supported_languages``, ``resolve_choice`` (engine + reason for the
-picker) and ``LICENCE_NOTES`` (the About box).
+Also :func:`speak_to_file` (``vidgen-desktop tts``) and :func:`preview_voice` ("Preview voice").
 """
 
 from __future__ import annotations
