@@ -63,7 +63,7 @@ from vidgen_desktop.ui.output_panel import OutputPanel
 from vidgen_desktop.ui.progress_panel import ProgressPanel
 
 if TYPE_CHECKING:
-    from vidgen_desktop.core.tiers import TierDecision
+    from vidgen_desktop.engine.decide import TierDecision
 
 log = logging.getLogger(__name__)
 
