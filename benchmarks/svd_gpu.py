@@ -42,8 +42,9 @@ from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.jobs import Tier
 from vidgen_desktop.engine.ai import backends
 from vidgen_desktop.engine.ai import plan as planmod
+from vidgen_desktop.engine.ai.machine import Machine, machine_for
 from vidgen_desktop.engine.ai.options import AiOptions
-from vidgen_desktop.engine.ai.plan import Machine, plan_for
+from vidgen_desktop.engine.ai.plan import plan_for
 from vidgen_desktop.engine.ai.spec import ModelSpec, default_spec
 
 GIB = float(1 << 30)
@@ -247,7 +248,7 @@ def main() -> int:
     hw = HardwareInfo(gpus=(GpuInfo(gpu_name, "NVIDIA", "cuda", int(torch.cuda.get_device_properties(0).total_memory
                                                                         // (1 << 20))),) if cuda else (),
                       ram_total_mb=65536, cpu_cores_physical=8, torch_version=torch.__version__, cuda_available=cuda)
-    machine = planmod.machine_for(hw)
+    machine = machine_for(hw)
     base = plan_for(machine, Tier.SVD_XT, AiOptions(steps=args.steps, frames_per_clip=args.frames), spec=spec)
     base = dataclasses.replace(base, width=width, height=height)
     image = np.random.default_rng(0).integers(0, 255, (height, width, 3), dtype=np.uint8)

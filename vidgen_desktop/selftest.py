@@ -40,10 +40,6 @@ RESOLUTION, FPS, QUALITY = "480p", "15", "draft"
 EXPECTED_SIZE = (854, 480)
 
 
-class SelfTestFailed(Exception):
-    pass
-
-
 class Report:
     def __init__(self, stream: TextIO | None) -> None:
         self.stream = stream

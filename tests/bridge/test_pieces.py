@@ -45,11 +45,22 @@ def test_error_info_for_users_and_for_bugs(tmp_path: Path) -> None:
 
 
 def test_fits_label() -> None:
-    assert fits(None, 0.0) == (True, "no GPU needed")
-    assert fits(10.0, 0.0)[0] is False
-    assert fits(10.0, None)[0] is None
-    assert fits(16.0, 15.0)[0] is True  # a "16 GB" card reports ~15 GiB
-    assert fits(16.0, 12.0)[0] is False
+    """Video models fit by their memory plan (the tier decision's test); voices also run on the CPU."""
+    from vidgen_desktop.core.hardware import GpuInfo, HardwareInfo
+    from vidgen_desktop.engine.models.catalogue import load_builtin_catalogue
+
+    def gpu(gib: float) -> HardwareInfo:
+        return HardwareInfo(gpus=(GpuInfo("NVIDIA GeForce RTX 3060", "NVIDIA", "cuda", int(gib * 1024)),),
+                            ram_total_mb=32768)
+
+    xt, xtts = load_builtin_catalogue().get("svd-xt"), load_builtin_catalogue().get("xtts-v2")
+    assert fits(xt, None) == (None, "checking this computer…")
+    assert fits(xt, HardwareInfo(ram_total_mb=32768)) == (
+        False, "needs a GPU with about 7.7 GB (NVIDIA CUDA or Apple Silicon); none found")
+    assert fits(xt, gpu(6)) == (False, "needs about 7.7 GB VRAM; this GPU has 6.0 GB")
+    assert fits(xt, gpu(12)) == (True, "needs about 7.7 GB VRAM; this GPU has 12.0 GB")
+    assert fits(xtts, HardwareInfo(ram_total_mb=32768)) == (True, "runs on the CPU (faster on a GPU with 4 GB)")
+    assert fits(xtts, gpu(6)) == (True, "needs 4 GB on a GPU; this GPU has 6.0 GB")
 
 
 def test_background_tasks_run_off_the_gui_thread(qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop) -> None:

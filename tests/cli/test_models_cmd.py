@@ -100,7 +100,7 @@ def test_list_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     models = {m["id"]: m for m in data["models"]}
     assert set(models) >= {"svd", "svd-xt", "animatediff", "xtts-v2", "bark-small", "bark"}
     svd = models["svd"]
-    assert svd["state"] == "not-installed" and svd["repo"] == SVD_REPO and svd["vram_gb"] == 10.0
+    assert svd["state"] == "not-installed" and svd["repo"] == SVD_REPO and svd["vram_gb"] == 6.0  # from the memory plan
     assert svd["licences"][0]["accept_required"] is True and svd["licence_accepted"] is False
     assert not (home / "models").exists()
 
@@ -108,7 +108,7 @@ def test_list_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_list_table(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _cli("list") == 0
     out = capsys.readouterr().out
-    assert re.search(r"^svd\s+not-installed\s+4\.5 GB\s+-\s+10 GB\s+Stable Video", out, re.MULTILINE)
+    assert re.search(r"^svd\s+not-installed\s+4\.5 GB\s+-\s+6 GB\s+Stable Video", out, re.MULTILINE)
 
 
 def test_download_prints_progress_then_installs(home: Path, hub: FakeHub, capsys: pytest.CaptureFixture[str]) -> None:

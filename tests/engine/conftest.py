@@ -6,7 +6,8 @@ import pytest
 
 from tests.media_factory import textured_image, tone
 from vidgen_desktop.core.hardware import probe_hardware
-from vidgen_desktop.core.tiers import Availability, TierDecision, select_tier
+from vidgen_desktop.core.tiers import Availability
+from vidgen_desktop.engine.decide import TierDecision, decide
 
 
 @pytest.fixture(autouse=True)
@@ -27,4 +28,4 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def kenburns_decision() -> TierDecision:
     """A real decision for this machine with no AI packages or models: Ken Burns."""
-    return select_tier(probe_hardware({}, probe_torch=False), Availability())
+    return decide(probe_hardware({}, probe_torch=False), Availability())

@@ -14,7 +14,7 @@ from vidgen_desktop.core.errors import CancelledError, InputError, OutputError, 
 from vidgen_desktop.core.jobs import RenderJob, Resolution
 from vidgen_desktop.core.narration import NarrationSpec
 from vidgen_desktop.core.progress import ProgressEvent
-from vidgen_desktop.core.tiers import TierDecision
+from vidgen_desktop.engine.decide import TierDecision
 from vidgen_desktop.engine.captions import read_srt
 from vidgen_desktop.engine.media import probe_audio
 from vidgen_desktop.engine.narrated_render import TEMP_PREFIX, NarratedAudio, render_narrated

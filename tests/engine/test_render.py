@@ -14,7 +14,7 @@ from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import CancelledError, InputError, OutputError
 from vidgen_desktop.core.jobs import Fit, Motion, Quality, RenderJob, Resolution, Tier
 from vidgen_desktop.core.progress import ProgressEvent
-from vidgen_desktop.core.tiers import TierDecision
+from vidgen_desktop.engine.decide import TierDecision
 from vidgen_desktop.engine.render import render
 
 

@@ -322,25 +322,6 @@ def test_panel_without_a_manager_is_read_only(qtbot: QtBot) -> None:
     assert not panel.request_download("svd")
 
 
-def test_hardware_panel_offers_the_model_manager(qtbot: QtBot, window: MainWindow) -> None:
-    """When a model download is all a tier lacks, the hardware panel points at the Models tab."""
-    from vidgen_desktop.core.tiers import TierDecision, TierOption
-
-    w, hp = window, window.hardware_panel
-    w.tabs.setCurrentWidget(hp)
-    decision = TierDecision(Tier.KENBURNS, "high", 720, 24, ("a reason",),
-                            {Tier.KENBURNS: TierOption(Tier.KENBURNS, True),
-                             Tier.SVD: TierOption(Tier.SVD, False, (NOT_INSTALLED,))})
-    hp.show_decision(decision)
-    assert hp.get_models.isVisibleTo(hp)
-    hp.get_models.click()
-    assert w.tabs.currentWidget() is w.models_panel
-    hp.show_decision(TierDecision(Tier.KENBURNS, "low", 480, 15, (), {
-        Tier.KENBURNS: TierOption(Tier.KENBURNS, True),
-        Tier.SVD: TierOption(Tier.SVD, False, ("SVD needs a GPU with 10 GB VRAM; none found", NOT_INSTALLED))}))
-    assert not hp.get_models.isVisibleTo(hp), "a download would not help without the GPU"
-
-
 def test_progress_sentences() -> None:
     from vidgen_desktop.engine.models import DownloadProgress
     from vidgen_desktop.ui.models_panel import file_text, progress_text

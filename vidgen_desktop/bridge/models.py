@@ -1,5 +1,7 @@
 """The model catalogue as rows for the window: size, VRAM, licence, installed state, "fits this machine".
 
+A video model's VRAM and fit come from its memory plan, as the tier decision sees them.
+
 The model manager's :class:`ModelStore` supplies the catalogue and each model's verified
 state. Everything here blocks (it reads the models folder): the window runs it on the
 background pool. Downloads themselves go through :mod:`vidgen_desktop.bridge.downloads`.
@@ -14,6 +16,8 @@ from vidgen_desktop.core.paths import AppPaths
 
 if TYPE_CHECKING:
     from vidgen_desktop.bridge.hardware import HardwareSnapshot
+    from vidgen_desktop.core.hardware import HardwareInfo
+    from vidgen_desktop.engine.models.catalogue import CatalogueEntry
 
 
 @dataclass(frozen=True)
@@ -47,42 +51,45 @@ class ModelRow:
     description: str = ""
 
 
-def _best_gpu_gb(hw: object | None) -> float | None:
-    """Usable GPU memory of the strongest GPU that can run AI tiers; 0 when there is none."""
+def _best_gpu_gb(hw: HardwareInfo) -> float:
+    """Memory of the largest GPU that can run AI models (CUDA or MPS); 0 when there is none."""
+    return max((g.vram_total_mb / 1024 for g in hw.gpus if g.backend != "none"), default=0.0)
+
+
+def fits(entry: CatalogueEntry, hw: HardwareInfo | None) -> tuple[bool | None, str]:
+    """Does ``entry`` fit this machine, and why (after the model's name: "needs ...")?
+
+    A video model fits when its memory plan runs well on the GPU (the tier decision's own
+    test); a voice model always runs, on the CPU if need be, faster on a GPU of its size.
+    """
+    from vidgen_desktop.core.jobs import Tier
+    from vidgen_desktop.engine.decide import gpu_fit
+
     if hw is None:
-        return None
-    gpus = [g for g in getattr(hw, "gpus", ()) if g.backend != "none"]
-    if not gpus:
-        return 0.0
-    return float(max(g.vram_total_mb for g in gpus)) / 1024
-
-
-def fits(vram_gb: float | None, gpu_gb: float | None) -> tuple[bool | None, str]:
-    """Compare a model's VRAM need with the GPU (cards report ~7 % under their nominal size)."""
-    if vram_gb is None:
-        return True, "no GPU needed"
-    if gpu_gb is None:
         return None, "checking this computer…"
-    if gpu_gb == 0:
-        return False, f"needs a GPU with {vram_gb:g} GB; none found"
-    if gpu_gb >= vram_gb * 0.93:
-        return True, f"needs {vram_gb:g} GB; this GPU has {gpu_gb:.1f} GB"
-    return False, f"needs {vram_gb:g} GB; this GPU has {gpu_gb:.1f} GB"
+    if entry.tier in {t.value for t in Tier if t.is_ai}:
+        return gpu_fit(hw, Tier(entry.tier))
+    gpu_gb = _best_gpu_gb(hw)
+    if entry.vram_gb is None:
+        return True, "no GPU needed"
+    if gpu_gb >= entry.vram_gb:
+        return True, f"needs {entry.vram_gb:g} GB on a GPU; this GPU has {gpu_gb:.1f} GB"
+    return True, f"runs on the CPU (faster on a GPU with {entry.vram_gb:g} GB)"
 
 
-def model_rows(paths: AppPaths, hw: object | None = None) -> list[ModelRow]:
+def model_rows(paths: AppPaths, hw: HardwareInfo | None = None) -> list[ModelRow]:
     """Blocking (reads the catalogue and the models folder): run on the background pool."""
+    from vidgen_desktop.engine.decide import listed_vram_gb
     from vidgen_desktop.engine.models import ModelStore
     from vidgen_desktop.engine.models.licences import is_accepted
 
-    gpu_gb = _best_gpu_gb(hw)
     rows: list[ModelRow] = []
     for st in ModelStore(paths.models).list():
         e = st.entry
-        ok, why = fits(e.vram_gb, gpu_gb)
+        ok, why = fits(e, hw)
         links = tuple(LicenceLink(lic.name, lic.url, lic.accept_required) for lic in e.licences)
         to_accept = () if is_accepted(paths.models, e) else tuple(link for link in links if link.accept_required)
-        rows.append(ModelRow(e.id, e.name, e.tier, e.download_bytes, e.vram_gb,
+        rows.append(ModelRow(e.id, e.name, e.tier, e.download_bytes, listed_vram_gb(e.tier, e.vram_gb),
                              tuple(lic.name for lic in e.licences), e.gated, st.state.value, st.problems, ok, why,
                              size_on_disk=st.size_on_disk, licence_links=links, licences_to_accept=to_accept,
                              description=e.description))

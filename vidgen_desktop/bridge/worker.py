@@ -33,7 +33,7 @@ from vidgen_desktop.core.jobs import RenderJob
 from vidgen_desktop.core.progress import ProgressCallback, ProgressEvent
 
 if TYPE_CHECKING:
-    from vidgen_desktop.core.tiers import TierDecision
+    from vidgen_desktop.engine.decide import TierDecision
 
 log = logging.getLogger(__name__)
 

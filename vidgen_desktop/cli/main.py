@@ -15,7 +15,7 @@ from pathlib import Path
 from vidgen_desktop import __version__
 from vidgen_desktop.core.errors import CancelledError, UsageError, VidGenError
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
+EXIT_FAIL, EXIT_USAGE, EXIT_CANCELLED = 1, 2, 130
 
 #: Subcommand modules; each has ``register(subparsers)`` and sets ``func``.
 COMMANDS = ("render_cmd", "hardware_cmd", "models_cmd", "tts_cmd")

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import CancelledError
 from vidgen_desktop.core.paths import app_paths
+from vidgen_desktop.engine.decide import listed_vram_gb
 from vidgen_desktop.engine.models.catalogue import KINDS
 from vidgen_desktop.engine.models.control import request_cancel, running_downloads
 from vidgen_desktop.engine.models.hub import resolve_endpoint
@@ -155,7 +156,8 @@ def _list(store: ModelStore, args: argparse.Namespace) -> int:
         out = {
             "models_dir": str(store.models_dir),
             "endpoint": resolve_endpoint(getattr(args, "endpoint", None)),
-            "models": [{**s.to_json_dict(), "downloading": s.id in running,
+            "models": [{**s.to_json_dict(), "vram_gb": listed_vram_gb(s.entry.tier, s.entry.vram_gb),
+                        "downloading": s.id in running,
                         "licence_accepted": is_accepted(store.models_dir, s.entry)} for s in statuses],
         }
         print(json.dumps(out, indent=2))
@@ -165,7 +167,8 @@ def _list(store: ModelStore, args: argparse.Namespace) -> int:
         e = s.entry
         state = s.state.value + (" (downloading)" if s.id in running else "")
         size = human_bytes(e.download_bytes) if e.download_bytes else "?"
-        vram = f"{e.vram_gb:g} GB" if e.vram_gb else "-"
+        vram_gb = listed_vram_gb(e.tier, e.vram_gb)
+        vram = f"{vram_gb:g} GB" if vram_gb else "-"
         lic = ", ".join(lic.name + (" *" if lic.accept_required else "") for lic in e.licences) or "-"
         rows.append((s.id, state, size, human_bytes(s.size_on_disk) if s.size_on_disk else "-", vram, lic))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]

@@ -18,8 +18,6 @@ from typing import Any
 
 BUNDLE_INFO_NAME = "bundle-info.json"
 EDITIONS = ("lite", "full")
-#: Packages only the Full edition carries (import names).
-FULL_ONLY = ("torch", "diffusers", "transformers", "accelerate", "safetensors", "TTS")
 
 
 def is_frozen() -> bool:

@@ -1,6 +1,6 @@
 """What this machine has: GPUs, CPU, memory, disk space, and whether torch can drive the GPU.
 
-The tier picker (:mod:`vidgen_desktop.core.tiers`) reads a :class:`HardwareInfo` and
+The tier decision (:mod:`vidgen_desktop.engine.decide`) reads a :class:`HardwareInfo` and
 never probes anything itself, so it stays pure and testable with made-up machines.
 Probing is best effort: a machine without NVIDIA drivers, without torch or with an odd
 ``/proc`` still gets a complete :class:`HardwareInfo` with sensible defaults, because a

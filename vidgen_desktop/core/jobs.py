@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
@@ -157,6 +157,3 @@ class RenderJob:
     quality: Quality = Quality.STANDARD
     motion: Motion = Motion.AUTO
     seed: int | None = None
-
-    def with_output(self, output: Path) -> RenderJob:
-        return replace(self, output=output)

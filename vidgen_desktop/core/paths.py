@@ -36,11 +36,6 @@ class AppPaths:
     def cache(self) -> Path:
         return self.home / "cache"
 
-    def ensure(self) -> AppPaths:
-        for p in (self.home, self.models, self.logs, self.outputs, self.cache):
-            p.mkdir(parents=True, exist_ok=True)
-        return self
-
 
 def app_paths() -> AppPaths:
     """The data folder: ``$VIDGEN_HOME`` or the per-OS user data folder from platformdirs."""

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from typing import Any, Callable
-
-#: Stages a render goes through, in order.
-STAGES = ("probe", "prepare", "render", "finalize", "done")
+from typing import Any
 
 
 @dataclass(frozen=True)

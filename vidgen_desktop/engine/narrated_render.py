@@ -32,7 +32,7 @@ from vidgen_desktop.core.hardware import HardwareInfo
 from vidgen_desktop.core.jobs import RenderJob
 from vidgen_desktop.core.narration import NarrationSpec
 from vidgen_desktop.core.progress import ProgressCallback, ProgressEvent, ignore_progress
-from vidgen_desktop.core.tiers import TierDecision
+from vidgen_desktop.engine.decide import TierDecision
 from vidgen_desktop.engine.ai.options import AiOptions
 from vidgen_desktop.engine.captions import Cue
 from vidgen_desktop.engine.encoder import check_output_path

@@ -19,11 +19,11 @@ from vidgen_desktop.core.errors import InputError, OutputError
 from vidgen_desktop.core.hardware import HardwareInfo
 from vidgen_desktop.core.jobs import RenderJob, Resolution, Tier
 from vidgen_desktop.core.progress import EtaEstimator, ProgressCallback, ProgressEvent, ignore_progress
-from vidgen_desktop.core.tiers import TierDecision
 from vidgen_desktop.engine.ai.dispatch import AiDispatch
 from vidgen_desktop.engine.ai.options import AiOptions
 from vidgen_desktop.engine.canvas import fit_canvas, rgb_to_yuv420, yuv420_to_rgb
 from vidgen_desktop.engine.captions import Cue, captioned_writer
+from vidgen_desktop.engine.decide import TierDecision, decide_tier
 from vidgen_desktop.engine.encoder import EncodeSettings, VideoEncoder, check_output_path
 from vidgen_desktop.engine.image_io import IMAGE_EXTENSIONS, image_size, open_image
 from vidgen_desktop.engine.kenburns import render_frames
@@ -87,7 +87,7 @@ def validate_inputs(job: RenderJob) -> AudioInfo:
 def plan_render(job: RenderJob, audio: AudioInfo, decision: TierDecision, image_size: tuple[int, int],
                 ai: AiDispatch | None = None) -> RenderPlan:
     """Sizes, frame count and tier. ``ai`` (from :func:`ai_dispatch`) says which AI tiers to try;
-    without it AI tiers are not run."""
+    without it AI tiers are not run. Sizes the job leaves open are the tier's defaults."""
     notes: list[str] = []
     tier = decision.tier
     chain = ai.chain if ai is not None else ()
@@ -103,8 +103,9 @@ def plan_render(job: RenderJob, audio: AudioInfo, decision: TierDecision, image_
     elif tier.is_ai:
         notes.append(f"{tier.label} could not be started here; used {Tier.KENBURNS.label}")
         tier = Tier.KENBURNS
-    resolution = job.resolution or Resolution(short_side=decision.default_short_side)
-    fps = float(job.fps or decision.default_fps)
+    short_side, default_fps = decision.defaults_for(tier)
+    resolution = job.resolution or Resolution(short_side=short_side)
+    fps = float(job.fps or default_fps)
     aspect = job.aspect or image_size
     width, height = resolution.frame_size(aspect)
     frames = max(1, math.ceil(audio.duration_s * fps - 1e-6))
@@ -112,7 +113,7 @@ def plan_render(job: RenderJob, audio: AudioInfo, decision: TierDecision, image_
 
 
 def ai_dispatch(job: RenderJob, decision: TierDecision, opts: AiOptions) -> AiDispatch:
-    """The AI tiers this render may try: the selector's choice, the installed models, the packages."""
+    """The AI tiers this render may try: the decision's choice, the installed models, the packages."""
     if job.tier is Tier.KENBURNS:
         return AiDispatch(())
     from vidgen_desktop.core.paths import app_paths
@@ -152,8 +153,6 @@ def render(
     audio = validate_inputs(job)
     cancel.raise_if_cancelled()
     if decision is None:
-        from vidgen_desktop.engine.decide import decide_tier
-
         hardware, decision = decide_tier(job.tier)
     cancel.raise_if_cancelled()
 
@@ -171,7 +170,7 @@ def render(
         if plan.ai_chain:
             from vidgen_desktop.core.hardware import probe_hardware
             from vidgen_desktop.core.paths import app_paths
-            from vidgen_desktop.engine.ai.plan import machine_for
+            from vidgen_desktop.engine.ai.machine import machine_for
             from vidgen_desktop.engine.ai.runner import run_ai
 
             paths = app_paths()

@@ -14,7 +14,7 @@ from vidgen_desktop.ui.formatting import gigabytes
 
 if TYPE_CHECKING:
     from vidgen_desktop.bridge.hardware import HardwareSnapshot
-    from vidgen_desktop.core.tiers import TierDecision
+    from vidgen_desktop.engine.decide import TierDecision
 
 
 def _value_label(name: str) -> QLabel:
@@ -67,6 +67,11 @@ class HardwarePanel(QWidget):
         self.chosen = QLabel()
         self.chosen.setObjectName("tierChosen")
         self.chosen.setWordWrap(True)
+        self.plan = QLabel()
+        self.plan.setWordWrap(True)
+        self.plan.setObjectName("muted")
+        self.plan.setAccessibleName("How the chosen tier runs here")
+        self.plan.hide()
         self.why = QLabel()
         self.why.setWordWrap(True)
         self.why.setTextFormat(Qt.TextFormat.RichText)
@@ -81,6 +86,7 @@ class HardwarePanel(QWidget):
         row.addWidget(self.tier, 1)
         tv.addLayout(row)
         tv.addWidget(self.chosen)
+        tv.addWidget(self.plan)
         tv.addWidget(self.why)
         tv.addWidget(self.missing)
         self.get_models = QPushButton("Download models…")
@@ -171,8 +177,10 @@ class HardwarePanel(QWidget):
         self.tier.blockSignals(False)
 
         self.chosen.setText(f"<b>Videos are made with: {html.escape(decision.tier.label)}</b> "
-                            f"· defaults {decision.default_short_side}p at {decision.default_fps} fps "
-                            f"({decision.machine_class} machine class)")
+                            f"· defaults {decision.default_short_side}p at {decision.default_fps} fps")
+        plan = decision.plan
+        self.plan.setText(f"Plan: {plan.describe()}" if plan is not None else "")
+        self.plan.setVisible(plan is not None)
         blocked = [(t, o) for t, o in decision.options.items() if not o.runnable]
         # What each blocked tier lacks is listed under it below; "why" keeps the rest.
         listed = {m for _t, o in blocked for m in o.missing}

@@ -15,8 +15,8 @@ from tests.engine.ai.tiny_models import build_animatediff, build_svd
 from vidgen_desktop.core.hardware import HardwareInfo
 from vidgen_desktop.core.jobs import Tier
 from vidgen_desktop.core.paths import app_paths
+from vidgen_desktop.core.tiers import model_id
 from vidgen_desktop.engine.ai import backends
-from vidgen_desktop.engine.ai.dispatch import model_id
 from vidgen_desktop.engine.models.store import ModelStore
 
 #: For tests that run models (skipped without the ``ai`` extra; the plan and clip tests always run).

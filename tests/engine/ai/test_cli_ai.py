@@ -103,10 +103,10 @@ def test_hardware_shows_the_plan_of_each_tier(capsys: pytest.CaptureFixture[str]
     text = capsys.readouterr().out
     assert "AI tier plans" in text
     for label in ("Stable Video Diffusion XT:", "Stable Video Diffusion:", "AnimateDiff:"):
-        assert label in text
+        assert f"  {label} fits here: " in text
     assert "decoding" in text and "per minute of video" in text
     assert main(["hardware", "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
-    plans = payload["decision"]["plans"]
+    plans = {t: o["plan"] for t, o in payload["decision"]["options"].items() if o["plan"] is not None}
     assert set(plans) == {"svd", "svd-xt", "animatediff"}
     assert plans["svd-xt"]["frames_per_clip"] == 25 and "text" in plans["svd-xt"]

@@ -11,12 +11,13 @@ import pytest
 
 from vidgen_desktop.core.hardware import HardwareInfo
 from vidgen_desktop.core.jobs import Tier
-from vidgen_desktop.core.tiers import Availability, select_tier
+from vidgen_desktop.core.tiers import Availability
 from vidgen_desktop.engine.ai.checkpoint import CheckpointStore, prune_stale, render_key
 from vidgen_desktop.engine.ai.clips import Timeline, clip_count, next_clip, schedule, seam_overlap
 from vidgen_desktop.engine.ai.dispatch import ai_chain
 from vidgen_desktop.engine.ai.options import AiOptions, ChainFrom
 from vidgen_desktop.engine.ai.spec import default_spec, safetensors_params
+from vidgen_desktop.engine.decide import decide
 
 ALL = frozenset({"torch", "diffusers", "transformers", "accelerate"})
 
@@ -157,7 +158,7 @@ def test_stale_checkpoints_are_pruned(tmp_path: Path) -> None:
 def test_dispatch_chain() -> None:
     cpu = HardwareInfo(cpu_model="cpu", ram_total_mb=32768)
     everything = frozenset({"svd", "svd-xt", "animatediff"})
-    decision = select_tier(cpu, Availability(ALL, everything))
+    decision = decide(cpu, Availability(ALL, everything))
     assert decision.tier is Tier.KENBURNS
     # No GPU: nothing runs unless the user allows slow hardware...
     d = ai_chain(decision, Tier.SVD, allow_slow=False, installed=everything, packages=ALL)
@@ -175,7 +176,7 @@ def test_dispatch_chain() -> None:
 
     gpu = HardwareInfo(gpus=(GpuInfo("RTX 4090", "NVIDIA", "cuda", 24564),), ram_total_mb=65536,
                        torch_version="2.13.0", cuda_available=True)
-    decision = select_tier(gpu, Availability(ALL, everything))
+    decision = decide(gpu, Availability(ALL, everything))
     d = ai_chain(decision, Tier.AUTO, allow_slow=False, installed=everything, packages=ALL)
     assert d.chain == (Tier.SVD_XT, Tier.SVD, Tier.ANIMATEDIFF) and d.forced == ()
 

@@ -8,15 +8,9 @@ import pytest
 
 from vidgen_desktop.core.hardware import GpuInfo, HardwareInfo
 from vidgen_desktop.core.jobs import Tier
+from vidgen_desktop.engine.ai.machine import VRAM_RESERVE_GIB, machine_for
 from vidgen_desktop.engine.ai.options import AiOptions
-from vidgen_desktop.engine.ai.plan import (
-    VRAM_RESERVE_GIB,
-    estimate,
-    generation_size,
-    machine_for,
-    plan_for,
-    step_down,
-)
+from vidgen_desktop.engine.ai.plan import estimate, generation_size, least_memory_gib, plan_for, step_down
 from vidgen_desktop.engine.ai.spec import default_spec
 
 GB = 1024
@@ -135,6 +129,21 @@ def test_machine_choice() -> None:
                              cuda_available=False)
     assert machine_for(cpu_torch).device == "cpu"
     assert machine_for(MACHINES["M2 16 GB"]).budget_gib == pytest.approx(16 * 0.6)
+
+
+def test_runs_well_means_native_size_without_sequential_offload() -> None:
+    """What the tier decision asks of a plan, and the least memory that gives it."""
+    for tier in AI_TIERS:
+        for name, hw in MACHINES.items():
+            plan = plan_for(hw, tier)
+            m = plan.machine
+            expected = m.device != "cpu" and m.budget_gib >= least_memory_gib(m, tier)
+            assert plan.runs_well == expected, (name, tier)
+            if plan.runs_well:
+                assert plan.scale == 1.0 and plan.offload != "sequential"
+    # The diffusers SVD guide: model offload + forward chunking "< 8 GB".
+    assert least_memory_gib(machine_for(MACHINES["8 GB"]), Tier.SVD_XT) < 8 - VRAM_RESERVE_GIB
+    assert not plan_for(MACHINES["6 GB"], Tier.SVD_XT).runs_well  # sequential offload only
 
 
 def test_step_down_ladder_on_a_gpu() -> None:

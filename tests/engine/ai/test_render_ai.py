@@ -23,10 +23,10 @@ from vidgen_desktop.core.hardware import HardwareInfo
 from vidgen_desktop.core.jobs import RenderJob, Resolution, Tier
 from vidgen_desktop.core.paths import app_paths
 from vidgen_desktop.core.progress import ProgressEvent
-from vidgen_desktop.core.tiers import TierDecision
 from vidgen_desktop.engine.ai import backends
 from vidgen_desktop.engine.ai.backends import StepEvent
 from vidgen_desktop.engine.ai.options import AiOptions, MotionStrength
+from vidgen_desktop.engine.decide import TierDecision
 from vidgen_desktop.engine.render import RenderResult, render
 
 pytestmark = needs_torch

@@ -12,8 +12,8 @@ from tests.engine.tts.conftest import needs_espeak, read_wav
 from tests.media_factory import textured_image, tone
 from vidgen_desktop.core.errors import InputError, OutputError, UsageError
 from vidgen_desktop.core.jobs import RenderJob, Resolution
-from vidgen_desktop.core.tiers import TierDecision
 from vidgen_desktop.engine.captions import read_srt
+from vidgen_desktop.engine.decide import TierDecision
 from vidgen_desktop.engine.models import ModelStore
 from vidgen_desktop.engine.narration import (
     CaptionMode,

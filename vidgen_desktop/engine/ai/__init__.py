@@ -4,6 +4,7 @@ Pure Python (importable without torch):
 
 * :mod:`.options` -- the user's AI settings (steps, motion strength, prompt...);
 * :mod:`.spec` -- what a model is (native size, frames per clip, parameter counts);
+* :mod:`.machine` -- the device an AI tier would use: its memory budget and speed;
 * :mod:`.plan` -- the memory-aware plan: a pure function of the hardware and the job;
 * :mod:`.clips` -- audio-length video from short clips: schedule, seams, retiming;
 * :mod:`.checkpoint` -- finished clips on disk, so a killed render resumes;

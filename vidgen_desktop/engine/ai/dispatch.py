@@ -1,6 +1,6 @@
 """Which AI tiers a render tries, strongest first, before Ken Burns.
 
-The tier selector (:func:`vidgen_desktop.core.tiers.select_tier`) says what may run on
+The tier decision (:func:`vidgen_desktop.engine.decide.decide`) says what may run on
 this hardware. A render tries its chosen AI tier and then every weaker runnable one
 (a model that fails to load, or runs out of memory with every saving on, hands over
 to the next), and Ken Burns last. With ``allow_slow`` the user runs AI tiers the
@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vidgen_desktop.core.jobs import TIER_ORDER, Tier
-from vidgen_desktop.core.tiers import AI_PACKAGES, TIER_NEEDS, TierDecision
+from vidgen_desktop.core.tiers import AI_PACKAGES, model_id
+from vidgen_desktop.engine.decide import TierDecision
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,6 @@ class AiDispatch:
     could_force: tuple[Tier, ...] = ()
 
 
-def model_id(tier: Tier) -> str:
-    return TIER_NEEDS[tier][1]
-
-
 def _ai_tiers_at_most(ceiling: Tier) -> list[Tier]:
     """AI tiers from ``ceiling`` down, strongest first."""
     top = TIER_ORDER.index(ceiling) if ceiling is not Tier.AUTO else len(TIER_ORDER) - 1
@@ -38,7 +35,10 @@ def _ai_tiers_at_most(ceiling: Tier) -> list[Tier]:
 
 def ai_chain(decision: TierDecision, requested: Tier, *, allow_slow: bool, installed: frozenset[str],
              packages: frozenset[str]) -> AiDispatch:
-    """The tiers to try for a request of ``requested`` given the selector's ``decision``."""
+    """The tiers to try for a request of ``requested`` given the ``decision``.
+
+    ``installed`` and ``packages`` are read again at render time (a window's decision may
+    predate a download)."""
     software_ok = set(AI_PACKAGES) <= set(packages)
     ceiling = requested if requested.is_ai else Tier.AUTO
     runnable = [t for t in _ai_tiers_at_most(ceiling)

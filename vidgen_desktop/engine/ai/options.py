@@ -68,10 +68,3 @@ class AiOptions:
             "chain_from": self.chain_from.value,
             "frames_per_clip": self.frames_per_clip,
         }
-
-
-def parse_motion_strength(text: str) -> MotionStrength:
-    try:
-        return MotionStrength(text.strip().lower())
-    except ValueError:
-        raise UsageError(f"motion strength {text!r} is not one of low, medium, high") from None

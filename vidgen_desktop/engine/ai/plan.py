@@ -1,6 +1,10 @@
 """The memory-aware plan: a pure function from the detected hardware and the job to the
 settings an AI tier runs with, and an estimate of its memory and time in plain words.
 
+It is the one source of truth for what a model needs: the tier decision
+(:mod:`vidgen_desktop.engine.decide`) asks it whether a tier fits (:attr:`AiPlan.runs_well`),
+and the model manager shows :func:`least_memory_gib` as the model's VRAM need.
+
 The plan picks the generation size (the model's native pixel area at the output's
 aspect), frames per clip, the VAE ``decode_chunk_size``, UNet feed-forward chunking,
 attention slicing, and model or sequential CPU offload: the fastest combination whose
@@ -40,13 +44,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from vidgen_desktop.core.hardware import GpuInfo, HardwareInfo
+from vidgen_desktop.core.hardware import HardwareInfo
 from vidgen_desktop.core.jobs import Tier
-from vidgen_desktop.core.tiers import MPS_MEMORY_SHARE
+from vidgen_desktop.engine.ai.machine import Device, Machine, machine_for
 from vidgen_desktop.engine.ai.options import AiOptions, MotionStrength
 from vidgen_desktop.engine.ai.spec import ModelSpec, default_spec
 
-Device = Literal["cuda", "mps", "cpu"]
 Offload = Literal["none", "model", "sequential"]
 Phase = Literal["load", "denoise", "decode"]
 
@@ -54,12 +57,8 @@ GIB = float(1 << 30)
 
 # ----------------------------------------------------------------------------- constants
 
-#: Kept free on a dedicated GPU for the desktop and other programs.
-VRAM_RESERVE_GIB = 0.3
 #: CUDA context, cuDNN workspaces and allocator fragmentation, on top of the estimate.
 OVERHEAD_GIB = 0.6
-#: Share of system RAM a CPU render may plan to use.
-CPU_RAM_SHARE = 0.75
 #: Apple GPUs: attention slicing below this much unified memory (diffusers' MPS guide).
 MPS_SLICING_BELOW_GIB = 64.0
 
@@ -93,11 +92,6 @@ SEQUENTIAL_RESIDENT_GIB = 0.35
 
 #: FLOPs of one frame through the denoiser per (parameter x latent token).
 FLOP_K = 0.175
-#: Fraction of the dense fp16 peak a diffusion UNet reaches.
-GPU_UTILISATION = 0.35
-MPS_UTILISATION = 0.3
-#: Effective fp32 TFLOPS of one CPU core (AVX2/NEON, conv + attention mix).
-CPU_TFLOPS_PER_CORE = 0.04
 #: Slow-downs (assumed until measured by benchmarks/svd_gpu.py).
 FORWARD_CHUNKING_SLOWDOWN = 1.10
 SLICING_SLOWDOWN = 1.15
@@ -110,94 +104,6 @@ CPU_MAX_DECODE = 8
 #: Linear resolution scales tried in order; below 1.0 only when nothing fits natively.
 SCALES = (1.0, 0.75, 0.5)
 DEFAULT_STEPS: dict[Tier, int] = {Tier.SVD: 25, Tier.SVD_XT: 25, Tier.ANIMATEDIFF: 25}
-
-#: Dense fp16 tensor TFLOPS (fp32 accumulate) by name; the longest matching key wins.
-GPU_TFLOPS: dict[str, float] = {
-    "h200": 989, "gh200": 989, "h100 sxm": 989, "h100": 756, "a100": 312, "l40s": 362, "l40": 181, "l4": 121,
-    "a10g": 70, "a10": 125, "t4": 65, "v100": 125, "a6000": 155, "rtx 6000 ada": 364,
-    "5090": 209, "5080": 113, "5070 ti": 88, "5070": 62, "4090": 165, "4080": 97, "4070 ti": 80, "4070": 58,
-    "4060 ti": 44, "4060": 30, "3090": 71, "3080 ti": 68, "3080": 60, "3070": 41, "3060 ti": 32, "3060": 26,
-    "2080 ti": 54, "2080": 40, "2070": 30, "2060": 26,
-}
-#: Apple GPUs (fp32 ~ fp16 TFLOPS), by chip family.
-MPS_TFLOPS: dict[str, float] = {"ultra": 21.0, "max": 13.0, "pro": 6.5}
-MPS_TFLOPS_DEFAULT = 3.5
-
-
-# ----------------------------------------------------------------------------- machine
-
-@dataclass(frozen=True)
-class Machine:
-    """The device an AI tier would run on, and what it can give."""
-
-    device: Device
-    name: str
-    #: Memory the plan must fit in (VRAM, the GPU's share of unified memory, or RAM).
-    budget_gib: float
-    #: Total memory of that kind, for the text.
-    total_gib: float
-    #: Effective TFLOPS at the plan's precision.
-    tflops: float
-
-    @property
-    def dtype(self) -> str:
-        return "float32" if self.device == "cpu" else "float16"
-
-    @property
-    def memory_word(self) -> str:
-        return {"cuda": "VRAM", "mps": "unified memory", "cpu": "RAM"}[self.device]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"device": self.device, "name": self.name, "budget_gib": round(self.budget_gib, 2),
-                "total_gib": round(self.total_gib, 2), "tflops": round(self.tflops, 1)}
-
-
-def _lookup(table: dict[str, float], name: str) -> float | None:
-    low = name.lower()
-    for key in sorted(table, key=len, reverse=True):
-        if key in low:
-            return table[key]
-    return None
-
-
-def _cuda_tflops(gpu: GpuInfo) -> float:
-    peak = _lookup(GPU_TFLOPS, gpu.name)
-    if peak is None:
-        gib = gpu.vram_total_mb / 1024
-        peak = next((t for g, t in ((60, 300.0), (30, 150.0), (20, 70.0), (14, 50.0), (10, 30.0), (7, 25.0))
-                     if gib >= g), 15.0)
-        if gpu.vendor == "AMD":
-            peak *= 0.6
-    return peak * GPU_UTILISATION
-
-
-def cpu_machine(hw: HardwareInfo) -> Machine:
-    ram = hw.ram_total_mb / 1024 if hw.ram_total_mb else 8.0
-    cores = max(1, hw.cpu_cores_physical)
-    return Machine("cpu", hw.cpu_model or "CPU", ram * CPU_RAM_SHARE, ram, cores * CPU_TFLOPS_PER_CORE)
-
-
-def machine_for(hw: HardwareInfo) -> Machine:
-    """The GPU an AI tier would use (most memory; CUDA before MPS), else the CPU.
-
-    A GPU whose backend torch reported unusable (a CPU-only torch build) does not count;
-    when torch was not probed the GPU is assumed usable (the plan is then "what would run").
-    """
-    best: Machine | None = None
-    for gpu in hw.gpus:
-        if gpu.backend == "cuda" and (hw.torch_version is None or hw.cuda_available):
-            total = gpu.vram_total_mb / 1024
-            m = Machine("cuda", gpu.name, max(0.0, total - VRAM_RESERVE_GIB), total, _cuda_tflops(gpu))
-        elif gpu.backend == "mps" and (hw.torch_version is None or hw.mps_available):
-            total = (gpu.vram_total_mb if gpu.unified_memory else hw.ram_total_mb) / 1024
-            peak = _lookup(MPS_TFLOPS, gpu.name) or MPS_TFLOPS_DEFAULT
-            m = Machine("mps", gpu.name, total * MPS_MEMORY_SHARE, total, peak * MPS_UTILISATION)
-        else:
-            continue
-        if best is None or (m.budget_gib, m.device == "cuda") > (best.budget_gib, best.device == "cuda"):
-            best = m
-    return best or cpu_machine(hw)
-
 
 # ----------------------------------------------------------------------------- plan
 
@@ -241,6 +147,15 @@ class AiPlan:
     @property
     def clip_seconds(self) -> float:
         return (self.frames - 1) / self.fps
+
+    @property
+    def runs_well(self) -> bool:
+        """Fits a GPU at the model's native size without sequential offload (~6x slower).
+
+        This is the hardware test of the tier decision: a plan that does not run well
+        still runs, but only when the user allows slow AI rendering.
+        """
+        return self.fits and self.device != "cpu" and self.scale == 1.0 and self.offload != "sequential"
 
     @property
     def s_per_video_minute(self) -> float:
@@ -435,6 +350,21 @@ def plan_for(hw: HardwareInfo | Machine, tier: Tier, opts: AiOptions | None = No
     w, h = generation_size(spec, aspect, cfg.scale)
     return AiPlan(tier, spec, machine, w, h, frames, spec.fps, steps, opts.motion, cfg.decode_chunk,
                   cfg.forward_chunking, cfg.attention_slicing, cfg.offload, cfg.scale, est, fits, tuple(notes))
+
+
+def least_memory_gib(machine: Machine, tier: Tier, opts: AiOptions | None = None,
+                     aspect: tuple[int, int] = (16, 9), spec: ModelSpec | None = None) -> float:
+    """The least memory ``tier`` needs on this kind of device to run well (:attr:`AiPlan.runs_well`):
+    at its native size, without sequential offload, every other saving on. ``machine``'s
+    budget is ignored; its device (and, on Apple GPUs, its size) sets the savings allowed."""
+    opts = opts or AiOptions()
+    spec = spec or default_spec(tier)
+    frames = opts.frames_per_clip or spec.frames
+    steps = opts.steps or DEFAULT_STEPS[tier]
+    w, h = generation_size(spec, aspect)
+    return min(estimate(spec, machine, w, h, frames, steps, c.decode_chunk, c.forward_chunking, c.attention_slicing,
+                        c.offload, opts.motion).peak_gib
+               for c in _configs(machine, frames) if c.scale == 1.0 and c.offload != "sequential")
 
 
 def _with(plan: AiPlan, **changes: Any) -> AiPlan:

@@ -22,6 +22,7 @@ from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import CancelledError
 from vidgen_desktop.core.jobs import Fit, Quality, RenderJob, Tier
 from vidgen_desktop.core.progress import EtaEstimator, ProgressCallback, ProgressEvent
+from vidgen_desktop.core.tiers import model_id
 from vidgen_desktop.engine.ai import backends
 from vidgen_desktop.engine.ai.checkpoint import CHECKPOINT_DIR, CheckpointStore, prune_stale, render_key
 from vidgen_desktop.engine.ai.clips import (
@@ -35,10 +36,10 @@ from vidgen_desktop.engine.ai.clips import (
     resize_rgb,
     schedule,
 )
-from vidgen_desktop.engine.ai.dispatch import model_id
 from vidgen_desktop.engine.ai.errors import ModelLoadError, TierFailed
+from vidgen_desktop.engine.ai.machine import Machine
 from vidgen_desktop.engine.ai.options import AiOptions, ChainFrom
-from vidgen_desktop.engine.ai.plan import AiPlan, Machine, Phase, effective_steps, human_time, plan_for, step_down
+from vidgen_desktop.engine.ai.plan import AiPlan, Phase, effective_steps, human_time, plan_for, step_down
 from vidgen_desktop.engine.ai.spec import spec_from_folder
 from vidgen_desktop.engine.canvas import fit_canvas, rgb_to_yuv420
 from vidgen_desktop.engine.image_io import open_image

@@ -24,7 +24,7 @@ from vidgen_desktop.ui.models_panel import ModelsPanel
 from vidgen_desktop.ui.output_panel import OutputPanel
 
 if TYPE_CHECKING:
-    from vidgen_desktop.core.tiers import TierDecision
+    from vidgen_desktop.engine.decide import TierDecision
 
 
 def _keep_the_last_decision(_exc: Exception) -> None:
