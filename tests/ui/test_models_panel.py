@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -29,7 +30,7 @@ from vidgen_desktop.ui.formatting import size_text
 from vidgen_desktop.ui.main_window import MainWindow
 from vidgen_desktop.ui.models_dialogs import HubSettingsDialog, LicenceDialog
 from vidgen_desktop.ui.models_panel import ModelsPanel
-from vidgen_desktop.ui.models_table import ACTIONS_COL, RowActions
+from vidgen_desktop.ui.models_table import ACTIONS_COL, LICENCE_COL, RowActions
 
 UNET = "unet/diffusion_pytorch_model.fp16.safetensors"
 NOT_INSTALLED = "SVD is not installed (download it in the model manager)"
@@ -60,7 +61,7 @@ def _click(qtbot: QtBot, panel: ModelsPanel, model_id: str, which: str = "primar
     """Click a painted button of the row like a user: a real mouse click on the table where it is drawn."""
     index = panel.model.index(panel.row_index(model_id), ACTIONS_COL)
     panel.table.scrollTo(index)
-    primary, delete = panel.delegate.button_rects(panel.table.visualRect(index), panel.table)
+    primary, delete = panel.table.delegate.button_rects(panel.table.visualRect(index), panel.table)
     qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton,
                      pos=(primary if which == "primary" else delete).center())
 
@@ -239,6 +240,53 @@ def test_second_download_is_queued(qtbot: QtBot, window: MainWindow, hub: FakeHu
                     timeout=20_000)
 
 
+def test_keyboard_space_downloads_and_the_delete_key_asks(qtbot: QtBot, window: MainWindow,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    panel = window.models_panel
+    monkeypatch.setattr(panel, "confirm_licence", lambda row: True)
+    index = panel.model.index(panel.row_index("xtts-v2"), ACTIONS_COL)
+    cell = panel.table.visualRect(index)
+    primary, delete = panel.table.delegate.button_rects(cell, panel.table)
+    assert cell.contains(primary) and cell.contains(delete), "both buttons fit their column"
+    panel.table.setFocus()
+    panel.table.setCurrentIndex(index.siblingAtColumn(0))  # the keys act on the row, whichever cell is current
+    qtbot.keyClick(panel.table, Qt.Key.Key_Space)
+    assert window.downloads.current == "xtts-v2"
+    qtbot.waitUntil(lambda: panel.row("xtts-v2").state == "installed", timeout=20_000)
+    asked: list[str] = []
+    monkeypatch.setattr(panel, "confirm_delete", lambda row: asked.append(row.id) or False)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
+    assert asked == ["xtts-v2"]
+
+
+class _Browser(QObject):
+    """Stands in for the web browser (Qt's URL-handler seam): records the links opened."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url.toString())
+
+
+def test_clicking_a_licence_link_opens_it(qtbot: QtBot, window: MainWindow) -> None:
+    panel = window.models_panel
+    cell = panel.table.visualRect(panel.model.index(panel.row_index("svd"), LICENCE_COL))
+    browser = _Browser()
+    QDesktopServices.setUrlHandler("https", browser, "open")
+    try:
+        qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton,
+                         pos=QPoint(cell.left() + 12, cell.center().y() - 4))
+        qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton,
+                         pos=QPoint(cell.right() - 3, cell.bottom() - 2))  # beside the link: nothing opens
+    finally:
+        QDesktopServices.unsetUrlHandler("https")
+    assert len(browser.opened) == 1 and browser.opened[0].startswith("https://"), browser.opened
+    assert browser.opened[0] == panel.row("svd").licence_links[0].url
+
+
 @pytest.mark.parametrize("case", ["404", "401-then-token", "403", "unreachable", "disk-full", "corrupt"])
 def test_errors_are_shown_inline(qtbot: QtBot, window: MainWindow, hub: FakeHub, case: str,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
@@ -266,15 +314,15 @@ def test_errors_are_shown_inline(qtbot: QtBot, window: MainWindow, hub: FakeHub,
     qtbot.waitUntil(lambda: not window.downloads.busy and panel.message_box.isVisibleTo(panel), timeout=15_000)
     text = panel.message_text()
     assert "could not be downloaded" in text and expected in text, text
-    assert panel.message.property("kind") == "error"
-    assert panel.retry_button.isVisibleTo(panel)
-    assert panel.token_button.isVisibleTo(panel) is case.startswith(("401", "403"))
+    assert panel.message_box.label.property("kind") == "error"
+    assert panel.message_box.retry_button.isVisibleTo(panel)
+    assert panel.message_box.token_button.isVisibleTo(panel) is case.startswith(("401", "403"))
     assert panel.row(model).state != "installed"
     assert panel.state_text(model) in ("Not installed (failed)",) or panel.state_text(model).startswith("Incomplete")
 
     if case == "401-then-token":  # enter the token, "Try again": it works
         panel.apply_hub_settings(HubSettings(endpoint=hub.url, token="hf_good"))
-        panel.retry_button.click()
+        panel.message_box.retry_button.click()
         qtbot.waitUntil(lambda: panel.row("svd").state == "installed", timeout=20_000)
         assert "is installed" in panel.message_text()
 

@@ -1,7 +1,7 @@
 """Paints the models table's rich cells from the model's roles: progress bars, licence links and buttons.
 
 No widget per cell: the bar and the two buttons are drawn with the current style (so they
-look native and follow light/dark), and clicks come back through :meth:`editorEvent` as
+look native and follow light/dark), and clicks (and Space on a row) come back through :meth:`editorEvent` as
 :attr:`ModelsDelegate.primary_clicked` / :attr:`ModelsDelegate.delete_clicked` with the
 row's model id. Which cell gets what is decided by the data, not the column number: a
 cell with :data:`PROGRESS_ROLE` data gets a bar, one with :data:`ACTIONS_ROLE` buttons, one
@@ -190,15 +190,10 @@ class ModelsDelegate(QStyledItemDelegate):
                 if url:
                     QDesktopServices.openUrl(QUrl(url))
                     return True
-        row_actions = index.sibling(index.row(), ACTIONS_COL).data(ACTIONS_ROLE)
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
-                and isinstance(row_actions, RowActions):  # the keys act on the row, whichever cell has focus
-            actions = row_actions
-            if event.key() == Qt.Key.Key_Space and actions.primary_enabled:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Space:
+            row_actions = index.sibling(index.row(), ACTIONS_COL).data(ACTIONS_ROLE)  # whichever cell has focus
+            if isinstance(row_actions, RowActions) and row_actions.primary_enabled:
                 self.primary_clicked.emit(model_id)
-                return True
-            if event.key() == Qt.Key.Key_Delete and actions.delete_enabled:
-                self.delete_clicked.emit(model_id)
                 return True
         return super().editorEvent(event, model, option, index)
 

@@ -2,7 +2,7 @@
 
 The rows are a :class:`~vidgen_desktop.ui.models_table.ModelsTableModel` that follows the
 :class:`DownloadManager` (downloads run on its thread, one after the other, progress at
-most ten times a second), painted by a :class:`~vidgen_desktop.ui.models_delegate.ModelsDelegate`.
+most ten times a second), shown by a :class:`~vidgen_desktop.ui.models_view.ModelsView`.
 This panel only orchestrates: it asks the user where a choice is theirs (accepting a
 licence, never pre-checked; deleting files; entering a token), starts the work through the
 bridge, and shows failures inline under the table with what to do next. When a model is
@@ -17,18 +17,13 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
-    QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,16 +32,10 @@ from vidgen_desktop.bridge.download_errors import describe_download_error
 from vidgen_desktop.bridge.models import ModelRow, remove_model
 from vidgen_desktop.ui.download_box import DownloadBox
 from vidgen_desktop.ui.formatting import size_text
-from vidgen_desktop.ui.models_delegate import ModelsDelegate
 from vidgen_desktop.ui.models_dialogs import HubSettingsDialog, LicenceDialog
-from vidgen_desktop.ui.models_table import (
-    ACTIONS_COL,
-    LICENCE_COL,
-    MODEL_ID_ROLE,
-    STATE_COL,
-    ModelsTableModel,
-    details_html,
-)
+from vidgen_desktop.ui.models_message import ModelsMessage
+from vidgen_desktop.ui.models_table import ModelsTableModel, details_html
+from vidgen_desktop.ui.models_view import ModelsView
 
 if TYPE_CHECKING:
     from vidgen_desktop.bridge.downloads import DownloadManager
@@ -71,7 +60,6 @@ class ModelsPanel(QWidget):
         self.manager: DownloadManager | None = None
         self.tasks: BackgroundTasks | None = None
         self._started_at = 0.0
-        self._retry_id: str | None = None
 
         self.note = QLabel("AI models make the picture move by itself. They are large downloads: each runs in "
                            "the background, can be cancelled, and resumes where it stopped.")
@@ -79,31 +67,9 @@ class ModelsPanel(QWidget):
         self.note.setObjectName("muted")
 
         self.model = ModelsTableModel(self)
-        self.delegate = ModelsDelegate(self)
-        self.delegate.primary_clicked.connect(self._on_primary_clicked)
-        self.delegate.delete_clicked.connect(self.request_delete)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setItemDelegate(self.delegate)
-        self.table.setAccessibleName("Model catalogue")
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(40)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(True)  # long names take two lines rather than an ellipsis
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover)
-        self._tint_selection()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(48)
-        for c in (1, 2, 3, ACTIONS_COL):
-            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        for c in (STATE_COL, LICENCE_COL):
-            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(c, 150)
+        self.table = ModelsView(self.model)
+        self.table.primary_clicked.connect(self._on_primary_clicked)
+        self.table.delete_clicked.connect(self.request_delete)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
 
         self.details = QLabel()
@@ -117,35 +83,9 @@ class ModelsPanel(QWidget):
         self.download_box = DownloadBox()
         self.download_box.cancel_requested.connect(self._cancel_current)
 
-        # --- inline messages: errors with what to do, and results ---
-        self.message_box = QFrame()
-        self.message_box.setObjectName("modelsMessageBox")
-        self.message = QLabel()
-        self.message.setObjectName("inlineMessage")
-        self.message.setProperty("kind", "info")
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.RichText)
-        self.message.setOpenExternalLinks(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        self.message.setAccessibleName("Model manager message")
-        self.token_button = QPushButton("Enter token…")
-        self.token_button.setAccessibleName("Enter a Hugging Face access token")
-        self.token_button.clicked.connect(self.edit_hub_settings)
-        self.retry_button = QPushButton("Try again")
-        self.retry_button.setAccessibleName("Try the download again")
-        self.retry_button.clicked.connect(self._retry)
-        self.dismiss_button = QPushButton("Dismiss")
-        self.dismiss_button.setAccessibleName("Dismiss the message")
-        self.dismiss_button.clicked.connect(self.clear_message)
-        ml = QHBoxLayout(self.message_box)
-        ml.setContentsMargins(0, 0, 0, 0)
-        ml.addWidget(self.message, 1)
-        mb = QVBoxLayout()
-        for b in (self.token_button, self.retry_button, self.dismiss_button):
-            mb.addWidget(b)
-        mb.addStretch(1)
-        ml.addLayout(mb)
-        self.message_box.hide()
+        self.message_box = ModelsMessage()  # results, and errors with what to do next
+        self.message_box.token_requested.connect(self.edit_hub_settings)
+        self.message_box.retry_requested.connect(self.request_download)
 
         self.status = QLabel("Reading the catalogue…")
         self.status.setObjectName("muted")
@@ -167,22 +107,6 @@ class ModelsPanel(QWidget):
         for w in (self.note, self.table, self.details, self.download_box, self.message_box):
             lay.addWidget(w, 1 if w is self.table else 0)
         lay.addLayout(row)
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:  # light/dark switch
-            self._tint_selection()
-
-    def _tint_selection(self) -> None:
-        """A light selection tint: the painted links, bars and buttons stay readable on it."""
-        base, hi = self.palette().color(QPalette.ColorRole.Base), self.palette().color(QPalette.ColorRole.Highlight)
-        mix = [round(b + (h - b) * 0.28) for b, h in ((base.red(), hi.red()), (base.green(), hi.green()),
-                                                       (base.blue(), hi.blue()))]
-        pal = self.table.palette()
-        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-            pal.setColor(group, QPalette.ColorRole.Highlight, QColor(mix[0], mix[1], mix[2]))
-            pal.setColor(group, QPalette.ColorRole.HighlightedText, self.palette().color(QPalette.ColorRole.Text))
-        self.table.setPalette(pal)
 
     # ------------------------------------------------------------------ wiring
     def attach(self, manager: DownloadManager, tasks: BackgroundTasks) -> None:
@@ -219,8 +143,7 @@ class ModelsPanel(QWidget):
         return self.model.status(model_id)[0]
 
     def selected_id(self) -> str | None:
-        rows = self.table.selectionModel().selectedRows()
-        return str(rows[0].data(MODEL_ID_ROLE)) if rows else None
+        return self.table.selected_id()
 
     def select(self, model_id: str) -> None:
         r = self.row_index(model_id)
@@ -250,6 +173,7 @@ class ModelsPanel(QWidget):
         finally:
             dialog.deleteLater()
 
+    @Slot(str)
     def request_download(self, model_id: str) -> bool:
         """Download (or resume) ``model_id``, asking for the licence first if needed. False if not started."""
         m = self.row(model_id)
@@ -262,7 +186,7 @@ class ModelsPanel(QWidget):
                 return False
             accept = True
         self.model.set_failed(model_id, None)
-        if self._retry_id == model_id:
+        if self.message_box.retry_id == model_id:
             self.clear_message()
         return self.manager.download(model_id, accept_licence=accept)
 
@@ -332,8 +256,8 @@ class ModelsPanel(QWidget):
             self.show_message(f"The download settings could not be saved: {html.escape(str(exc))}", error=True)
             return False
         self._update_source_tip()
-        if self._retry_id is not None:
-            self.show_message("Download settings saved. Press “Try again” to use them.", retry=self._retry_id)
+        if self.message_box.retry_id is not None:
+            self.show_message("Download settings saved. Press “Try again” to use them.", retry=self.message_box.retry_id)
         else:
             self.show_message(f"Downloads now come from {html.escape(self.manager.endpoint)}.")
         return True
@@ -343,31 +267,17 @@ class ModelsPanel(QWidget):
             token = "an access token is set" if self.manager.hub.token else "no access token set here"
             self.source_button.setToolTip(f"Models come from {self.manager.endpoint}; {token}")
 
-    @Slot()
-    def _retry(self) -> None:
-        if self._retry_id is not None:
-            self.request_download(self._retry_id)
-
     # ------------------------------------------------------------------ messages
     def show_message(self, text_html: str, *, error: bool = False, needs_token: bool = False,
                      retry: str | None = None) -> None:
-        self.message.setProperty("kind", "error" if error else "info")
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
-        self.message.setText(text_html)
-        self.token_button.setVisible(needs_token)
-        self._retry_id = retry
-        self.retry_button.setVisible(retry is not None)
-        self.message_box.show()
+        self.message_box.show_text(text_html, error=error, needs_token=needs_token, retry=retry)
 
     @Slot()
     def clear_message(self) -> None:
-        self._retry_id = None
-        self.message.clear()
-        self.message_box.hide()
+        self.message_box.clear()
 
     def message_text(self) -> str:
-        return self.message.text() if not self.message_box.isHidden() else ""
+        return self.message_box.text()
 
     def show_error(self, text: str) -> None:
         self.status.setText(f"The model catalogue could not be read: {text}")
@@ -380,7 +290,7 @@ class ModelsPanel(QWidget):
     @Slot(str)
     def _on_started(self, model_id: str) -> None:
         self._started_at = time.monotonic()
-        if self._retry_id == model_id or (self._retry_id is None and self.message_box.isVisible()):
+        if self.message_box.retry_id == model_id or (self.message_box.retry_id is None and self.message_box.isVisible()):
             self.clear_message()
         self.download_box.begin(self._name(model_id))
 
