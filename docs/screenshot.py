@@ -28,7 +28,7 @@ def main() -> int:
             w.resize(width, height)
             w.load_sample()
             state["step"] = "loading"
-        elif state["step"] == "loading" and w.render_button.isEnabled() and w.models_panel.table.rowCount():
+        elif state["step"] == "loading" and w.render_button.isEnabled() and w.models_panel.model.rowCount():
             w.start_render()
             state["step"] = "rendering"
         elif state["step"] == "rendering" and w.last_result is not None:

@@ -26,7 +26,7 @@ def main() -> int:
         os.environ.pop(var, None)
 
     from tests.helpers.fake_hub import FakeHub, svd_repo_files, tts_repo_files
-    from vidgen_desktop.bridge.downloads import HubSettings
+    from vidgen_desktop.bridge.hub_settings import HubSettings
     from vidgen_desktop.core.paths import app_paths
     from vidgen_desktop.engine.models import ModelStore
     from vidgen_desktop.ui import app as gui
@@ -56,7 +56,8 @@ def main() -> int:
             panel.request_download("bark-small")  # waits in the queue
             panel.select("svd")
             state["step"] = "downloading"
-        elif state["step"] == "downloading" and panel._last is not None and panel._last.fraction > 0.4:
+        elif state["step"] == "downloading" and (p := panel.model.progress_of("svd")) is not None \
+                and p.fraction > 0.4:
             _shot.save(w, args.out, failures)
             w.confirm_close_during_download = lambda: True
             w.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ class FakeRender:
     started: threading.Event = field(default_factory=threading.Event)
 
     def __call__(self, job: RenderJob, *, on_progress: ProgressCallback, cancel: CancelToken,
-                 decision: Any = None) -> FakeResult:
+                 decision: Any = None, ai: Any = None, burn_captions: Sequence[Any] = ()) -> FakeResult:
         self.calls += 1
         self.threads.append(threading.current_thread().name)
         self.started.set()

@@ -23,12 +23,9 @@ from pytestqt.qtbot import QtBot
 from tests.helpers.fake_hub import SVD_SELECTED, FakeHub
 from tests.helpers.hub_fixtures import SVD_REPO, clean_hub_env, fast_store_options, hub_fixture  # noqa: F401
 from vidgen_desktop.bridge import threads
-from vidgen_desktop.bridge.downloads import (
-    DownloadManager,
-    HubSettings,
-    HubSettingsStore,
-    describe_download_error,
-)
+from vidgen_desktop.bridge.download_errors import describe_download_error
+from vidgen_desktop.bridge.downloads import DownloadManager
+from vidgen_desktop.bridge.hub_settings import HubSettings, HubSettingsStore
 from vidgen_desktop.core.paths import AppPaths
 from vidgen_desktop.engine.models import errors as e
 

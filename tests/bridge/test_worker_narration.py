@@ -152,16 +152,6 @@ def test_a_bad_voice_fails_before_any_speech_and_cleans_up(qtbot: QtBot, control
     assert _temp_dirs() <= before
 
 
-def test_minimal_render_functions_still_work_without_the_optional_keywords(qtbot: QtBot, controller: Any,
-                                                                            tmp_path: Path) -> None:
-    fake = FakeRender(frames=3)  # takes job, on_progress, cancel, decision only
-    c = controller(fake)
-    with qtbot.waitSignal(c.succeeded, timeout=10_000):
-        c.start(RenderJob(image=tmp_path / "a.png", audio=tmp_path / "a.wav", output=tmp_path / "o.mp4"),
-                ai="ignored by this stand-in")
-    assert fake.calls == 1
-
-
 def test_the_render_thread_releases_ai_pipelines_at_exit(qtbot: QtBot, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     released: list[str] = []

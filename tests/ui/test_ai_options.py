@@ -41,7 +41,7 @@ class RecordingAiRender:
         self.ai: list[Any] = []
 
     def __call__(self, job: RenderJob, *, on_progress: ProgressCallback, cancel: CancelToken, decision: Any = None,
-                 ai: Any = None) -> Any:
+                 ai: Any = None, burn_captions: Any = ()) -> Any:
         from vidgen_desktop.engine.render import RenderResult
 
         self.ai.append(ai)

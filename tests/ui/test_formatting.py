@@ -6,7 +6,17 @@ import numpy as np
 from pytestqt.qtbot import QtBot
 
 from vidgen_desktop.core.progress import ProgressEvent
-from vidgen_desktop.ui.formatting import audio_caption, clock, eta_phrase, file_problem, progress_details
+from vidgen_desktop.engine.models import DownloadProgress
+from vidgen_desktop.ui.formatting import (
+    audio_caption,
+    clock,
+    download_file_text,
+    download_progress_text,
+    eta_phrase,
+    file_problem,
+    progress_details,
+    size_text,
+)
 from vidgen_desktop.ui.imaging import rgb_to_qimage
 from vidgen_desktop.ui.progress_panel import ProgressPanel
 
@@ -81,3 +91,14 @@ def test_theme_follows_the_requested_scheme(qapp, monkeypatch) -> None:  # type:
         qapp.setStyle(style)
         qapp.setPalette(before)
         follower.deleteLater()
+
+
+def test_download_progress_sentences() -> None:
+    p = DownloadProgress("svd", "unet/w.safetensors", 1_000_000, 3_000_000, 1_900_000_000, 4_510_000_000,
+                         12_300_000.0, 212.0, "download", 6, 9)
+    assert download_progress_text(p) == "1.9 GB of 4.5 GB · 12.3 MB/s · about 4 min left"
+    assert download_progress_text(p, settled=False) == "1.9 GB of 4.5 GB · 12.3 MB/s · estimating time left…"
+    assert download_file_text(p) == "File 7 of 9: unet/w.safetensors"
+    verify = DownloadProgress("svd", "unet/w.safetensors", 0, 3, 0, 4_510_000_000, 0.0, None, "verify", 0, 9)
+    assert download_progress_text(verify) == "0 B of 4.5 GB · Checking what was already downloaded"
+    assert size_text(700_000) == "700 kB" and size_text(None) == "—" and size_text(512) == "512 B"

@@ -15,18 +15,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.helpers.fake_hub import SVD_SELECTED, FakeHub, svd_repo_files
 from tests.helpers.hub_fixtures import SVD_REPO, clean_hub_env, fast_store_options, hub_fixture  # noqa: F401
 from vidgen_desktop.bridge import threads
-from vidgen_desktop.bridge.downloads import HubSettings
+from vidgen_desktop.bridge.hub_settings import HubSettings
 from vidgen_desktop.core.jobs import Tier
 from vidgen_desktop.core.paths import AppPaths
+from vidgen_desktop.ui.formatting import size_text
 from vidgen_desktop.ui.main_window import MainWindow
-from vidgen_desktop.ui.models_panel import HubSettingsDialog, LicenceDialog, ModelsPanel, size_text
+from vidgen_desktop.ui.models_dialogs import HubSettingsDialog, LicenceDialog
+from vidgen_desktop.ui.models_panel import ModelsPanel
+from vidgen_desktop.ui.models_table import ACTIONS_COL, LICENCE_COL, RowActions
 
 UNET = "unet/diffusion_pytorch_model.fp16.safetensors"
 NOT_INSTALLED = "SVD is not installed (download it in the model manager)"
@@ -45,6 +49,27 @@ def window(qtbot: QtBot, make_window: Callable[..., MainWindow], hub: FakeHub, t
     # Leave nothing running for make_window's teardown (which would ask about closing).
     w.downloads.cancel_all()
     qtbot.waitUntil(lambda: not w.downloads.busy, timeout=10_000)
+
+
+def _actions(panel: ModelsPanel, model_id: str) -> RowActions:
+    actions = panel.model.actions(model_id)
+    assert actions is not None
+    return actions
+
+
+def _click(qtbot: QtBot, panel: ModelsPanel, model_id: str, which: str = "primary") -> None:
+    """Click a painted button of the row like a user: a real mouse click on the table where it is drawn."""
+    index = panel.model.index(panel.row_index(model_id), ACTIONS_COL)
+    panel.table.scrollTo(index)
+    primary, delete = panel.table.delegate.button_rects(panel.table.visualRect(index), panel.table)
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=(primary if which == "primary" else delete).center())
+
+
+def _done(panel: ModelsPanel, model_id: str) -> int:
+    """Bytes the running download of ``model_id`` has (as the table knows it), -1 before any progress."""
+    p = panel.model.progress_of(model_id)
+    return p.done if p is not None else -1
 
 
 def _svd_option_missing(w: MainWindow) -> tuple[str, ...]:
@@ -101,21 +126,20 @@ def test_download_with_licence_progress_then_tiers_update(qtbot: QtBot, window: 
     hub.throttle(2_500_000)  # ~1.7 s: several 10 Hz updates to see
     seen: list[dict[str, Any]] = []
     _answer_licence(True, seen)
-    actions = panel.row_actions("svd")
-    assert actions is not None and actions.primary.text() == "Download"
-    actions.primary.click()
+    assert _actions(panel, "svd").primary == "Download"
+    _click(qtbot, panel, "svd")
 
     assert seen and seen[0]["checked"] is False and seen[0]["accept_enabled"] is False  # never pre-checked
     assert "Stable Video Diffusion Community License" in seen[0]["text"] and "href=" in seen[0]["text"]
     assert w.downloads.current == "svd"
-    assert panel.download_box.isVisibleTo(panel) and panel.row_actions("svd").primary.text() == "Cancel"
+    assert panel.download_box.isVisibleTo(panel) and _actions(panel, "svd").primary == "Cancel"
     texts: set[str] = set()
     cells: set[str] = set()
 
     def progressed() -> bool:
-        texts.add(panel.download_text.text())
+        texts.add(panel.download_box.status.text())
         cells.add(panel.state_text("svd"))
-        return 0 < panel.download_bar.value() < 1000 and "/s" in panel.download_text.text()
+        return 0 < panel.download_box.bar.value() < 1000 and "/s" in panel.download_box.status.text()
 
     qtbot.waitUntil(progressed, timeout=10_000)
     qtbot.waitUntil(lambda: panel.row("svd").state == "installed", timeout=20_000)
@@ -123,7 +147,7 @@ def test_download_with_licence_progress_then_tiers_update(qtbot: QtBot, window: 
     assert any(c.endswith("%") for c in cells), cells
     # Installed: the row, the message, and the tier list all know.
     assert panel.state_text("svd") == "Installed"
-    assert not panel.row_actions("svd").primary.isEnabled() and panel.row_actions("svd").delete.isEnabled()
+    assert not _actions(panel, "svd").primary_enabled and _actions(panel, "svd").delete_enabled
     assert "is installed" in panel.message_text()
     assert not panel.download_box.isVisibleTo(panel)
     qtbot.waitUntil(lambda: NOT_INSTALLED not in _svd_option_missing(w), timeout=10_000)
@@ -140,7 +164,7 @@ def test_declined_licence_makes_no_request(qtbot: QtBot, window: MainWindow, hub
     hub.reset_stats()
     seen: list[dict[str, Any]] = []
     _answer_licence(False, seen)
-    panel.row_actions("svd").primary.click()
+    _click(qtbot, panel, "svd")
     assert seen and seen[0]["checked"] is False
     assert not window.downloads.busy
     assert "not accepted" in panel.message_text()
@@ -156,16 +180,16 @@ def test_cancel_mid_download_then_resume_fetches_only_the_rest(qtbot: QtBot, win
     panel = window.models_panel
     monkeypatch.setattr(panel, "confirm_licence", lambda row: True)
     hub.throttle(1_000_000)
-    panel.row_actions("svd").primary.click()
-    qtbot.waitUntil(lambda: panel._last is not None and panel._last.done > 1_200_000, timeout=10_000)
+    _click(qtbot, panel, "svd")
+    qtbot.waitUntil(lambda: _done(panel, "svd") > 1_200_000, timeout=10_000)
     t0 = time.monotonic()
-    panel.row_actions("svd").primary.click()  # now "Cancel"
+    _click(qtbot, panel, "svd")  # now "Cancel"
     qtbot.waitUntil(lambda: not window.downloads.busy, timeout=5_000)
     assert time.monotonic() - t0 < 2.0
     qtbot.waitUntil(lambda: panel.row("svd").state == "incomplete", timeout=10_000)
     assert "stopped" in panel.message_text() and "Resume" in panel.message_text()
     assert panel.state_text("svd").startswith("Incomplete: download not finished")
-    assert panel.row_actions("svd").primary.text() == "Resume"
+    assert _actions(panel, "svd").primary == "Resume"
     kept = _kept_bytes(vidgen_home.models / "svd")
     total = _selected_bytes(hub)
     assert 1_200_000 <= kept < total
@@ -173,7 +197,7 @@ def test_cancel_mid_download_then_resume_fetches_only_the_rest(qtbot: QtBot, win
     hub.throttle(None)
     qtbot.wait(300)  # the server's handler of the cancelled request may still write one chunk into the void
     hub.reset_stats()
-    panel.row_actions("svd").primary.click()  # "Resume"
+    _click(qtbot, panel, "svd")  # "Resume"
     qtbot.waitUntil(lambda: panel.row("svd").state == "installed", timeout=20_000)
     assert hub.served() == total - kept, "the resume fetched only what was missing"
 
@@ -188,18 +212,18 @@ def test_delete_asks_and_reports_the_space_freed(qtbot: QtBot, window: MainWindo
 
     asked: list[str] = []
     monkeypatch.setattr(panel, "confirm_delete", lambda row: asked.append(row.id) or False)
-    panel.row_actions("svd").delete.click()
+    _click(qtbot, panel, "svd", "delete")
     assert asked == ["svd"] and (vidgen_home.models / "svd").is_dir()
 
     monkeypatch.setattr(panel, "confirm_delete", lambda row: True)
     freed = _kept_bytes(vidgen_home.models / "svd") + (vidgen_home.models / "svd" / "vidgen-installed.json").stat().st_size
-    panel.row_actions("svd").delete.click()
+    _click(qtbot, panel, "svd", "delete")
     qtbot.waitUntil(lambda: panel.row("svd").state == "not-installed", timeout=10_000)
     assert "Deleted" in panel.message_text() and f"{size_text(freed)} freed" in panel.message_text()
     assert not (vidgen_home.models / "svd").exists()
     qtbot.waitUntil(lambda: NOT_INSTALLED in _svd_option_missing(w), timeout=10_000)
     assert NOT_INSTALLED in _svd_tier_tooltip(w)
-    assert not panel.row_actions("svd").delete.isEnabled()
+    assert not _actions(panel, "svd").delete_enabled
 
 
 def test_second_download_is_queued(qtbot: QtBot, window: MainWindow, hub: FakeHub,
@@ -207,13 +231,60 @@ def test_second_download_is_queued(qtbot: QtBot, window: MainWindow, hub: FakeHu
     panel = window.models_panel
     monkeypatch.setattr(panel, "confirm_licence", lambda row: True)
     hub.throttle(4_000_000)
-    panel.row_actions("svd").primary.click()
-    panel.row_actions("xtts-v2").primary.click()
+    _click(qtbot, panel, "svd")
+    _click(qtbot, panel, "xtts-v2")
     assert panel.state_text("xtts-v2") == "Queued"
-    assert panel.queue_label.text() == "Next: Coqui XTTS v2 (voice)"
-    assert panel.row_actions("xtts-v2").primary.text() == "Cancel"
+    assert panel.download_box.queue_label.text() == "Next: Coqui XTTS v2 (voice)"
+    assert _actions(panel, "xtts-v2").primary == "Cancel"
     qtbot.waitUntil(lambda: panel.row("svd").state == "installed" and panel.row("xtts-v2").state == "installed",
                     timeout=20_000)
+
+
+def test_keyboard_space_downloads_and_the_delete_key_asks(qtbot: QtBot, window: MainWindow,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    panel = window.models_panel
+    monkeypatch.setattr(panel, "confirm_licence", lambda row: True)
+    index = panel.model.index(panel.row_index("xtts-v2"), ACTIONS_COL)
+    cell = panel.table.visualRect(index)
+    primary, delete = panel.table.delegate.button_rects(cell, panel.table)
+    assert cell.contains(primary) and cell.contains(delete), "both buttons fit their column"
+    panel.table.setFocus()
+    panel.table.setCurrentIndex(index.siblingAtColumn(0))  # the keys act on the row, whichever cell is current
+    qtbot.keyClick(panel.table, Qt.Key.Key_Space)
+    assert window.downloads.current == "xtts-v2"
+    qtbot.waitUntil(lambda: panel.row("xtts-v2").state == "installed", timeout=20_000)
+    asked: list[str] = []
+    monkeypatch.setattr(panel, "confirm_delete", lambda row: asked.append(row.id) or False)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
+    assert asked == ["xtts-v2"]
+
+
+class _Browser(QObject):
+    """Stands in for the web browser (Qt's URL-handler seam): records the links opened."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url.toString())
+
+
+def test_clicking_a_licence_link_opens_it(qtbot: QtBot, window: MainWindow) -> None:
+    panel = window.models_panel
+    cell = panel.table.visualRect(panel.model.index(panel.row_index("svd"), LICENCE_COL))
+    browser = _Browser()
+    QDesktopServices.setUrlHandler("https", browser, "open")
+    try:
+        qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton,
+                         pos=QPoint(cell.left() + 12, cell.center().y() - 4))
+        qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton,
+                         pos=QPoint(cell.right() - 3, cell.bottom() - 2))  # beside the link: nothing opens
+    finally:
+        QDesktopServices.unsetUrlHandler("https")
+    assert len(browser.opened) == 1 and browser.opened[0].startswith("https://"), browser.opened
+    assert browser.opened[0] == panel.row("svd").licence_links[0].url
 
 
 @pytest.mark.parametrize("case", ["404", "401-then-token", "403", "unreachable", "disk-full", "corrupt"])
@@ -243,15 +314,15 @@ def test_errors_are_shown_inline(qtbot: QtBot, window: MainWindow, hub: FakeHub,
     qtbot.waitUntil(lambda: not window.downloads.busy and panel.message_box.isVisibleTo(panel), timeout=15_000)
     text = panel.message_text()
     assert "could not be downloaded" in text and expected in text, text
-    assert panel.message.property("kind") == "error"
-    assert panel.retry_button.isVisibleTo(panel)
-    assert panel.token_button.isVisibleTo(panel) is case.startswith(("401", "403"))
+    assert panel.message_box.label.property("kind") == "error"
+    assert panel.message_box.retry_button.isVisibleTo(panel)
+    assert panel.message_box.token_button.isVisibleTo(panel) is case.startswith(("401", "403"))
     assert panel.row(model).state != "installed"
     assert panel.state_text(model) in ("Not installed (failed)",) or panel.state_text(model).startswith("Incomplete")
 
     if case == "401-then-token":  # enter the token, "Try again": it works
         panel.apply_hub_settings(HubSettings(endpoint=hub.url, token="hf_good"))
-        panel.retry_button.click()
+        panel.message_box.retry_button.click()
         qtbot.waitUntil(lambda: panel.row("svd").state == "installed", timeout=20_000)
         assert "is installed" in panel.message_text()
 
@@ -287,7 +358,7 @@ def test_closing_during_a_download_asks_then_cancels_cleanly(qtbot: QtBot, windo
     monkeypatch.setattr(panel, "confirm_licence", lambda row: True)
     hub.throttle(500_000)
     panel.request_download("svd")
-    qtbot.waitUntil(lambda: panel._last is not None and panel._last.done > 200_000, timeout=10_000)
+    qtbot.waitUntil(lambda: _done(panel, "svd") > 200_000, timeout=10_000)
     answers = [False, True]
     asked: list[bool] = []
 
@@ -313,24 +384,12 @@ def test_panel_without_a_manager_is_read_only(qtbot: QtBot) -> None:
     panel.show_rows([ModelRow("svd", "SVD", "svd", 4_510_000_000, 10.0, ("L",), True, "incomplete",
                               ("download not finished",), False, "needs 10 GB; this GPU has 8.0 GB",
                               size_on_disk=1_200_000_000, licence_links=(LicenceLink("L", "https://x/l", True),))])
-    t = panel.table
-    assert t.item(0, 1).text() == "1.2 GB of 4.5 GB"
-    assert t.item(0, 3).text() == "Too large" and "Too large for this GPU" in t.item(0, 3).toolTip()
-    assert t.item(0, 4).text() == "Incomplete"
-    assert panel.state_text("svd") == "Incomplete: download not finished"
-    assert not panel.row_actions("svd").primary.isEnabled()
+    m = panel.model
+    assert m.index(0, 1).data() == "1.2 GB of 4.5 GB"
+    assert m.index(0, 3).data() == "Too large"
+    assert "Too large for this GPU" in m.index(0, 3).data(Qt.ItemDataRole.ToolTipRole)
+    assert panel.state_text("svd") == "Incomplete: download not finished" == m.index(0, 4).data()
+    assert _actions(panel, "svd").primary == "Resume" and not _actions(panel, "svd").primary_enabled
     assert not panel.request_download("svd")
 
 
-def test_progress_sentences() -> None:
-    from vidgen_desktop.engine.models import DownloadProgress
-    from vidgen_desktop.ui.models_panel import file_text, progress_text
-
-    p = DownloadProgress("svd", "unet/w.safetensors", 1_000_000, 3_000_000, 1_900_000_000, 4_510_000_000,
-                         12_300_000.0, 212.0, "download", 6, 9)
-    assert progress_text(p) == "1.9 GB of 4.5 GB · 12.3 MB/s · about 4 min left"
-    assert progress_text(p, settled=False) == "1.9 GB of 4.5 GB · 12.3 MB/s · estimating time left…"
-    assert file_text(p) == "File 7 of 9: unet/w.safetensors"
-    verify = DownloadProgress("svd", "unet/w.safetensors", 0, 3, 0, 4_510_000_000, 0.0, None, "verify", 0, 9)
-    assert progress_text(verify) == "0 B of 4.5 GB · Checking what was already downloaded"
-    assert size_text(700_000) == "700 kB" and size_text(None) == "—" and size_text(512) == "512 B"

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Callable
-from typing import Any
 
-from PySide6.QtCore import QThread, SignalInstance
+from PySide6.QtCore import QThread
 
 _threads: weakref.WeakSet[QThread] = weakref.WeakSet()
 
@@ -44,18 +42,3 @@ def stop(thread: QThread, timeout_ms: int, what: str, log: logging.Logger) -> bo
     if not stopped:
         log.error("%s thread did not stop within %d ms", what, timeout_ms)
     return stopped
-
-
-def start_worker(thread: QThread, worker: Any, dispatch: SignalInstance, *, finished: Callable[..., Any],
-                 failed: Callable[..., Any], cancelled: Callable[..., Any]) -> None:
-    """Move ``worker`` onto ``thread``, wire it and start the thread.
-
-    ``dispatch`` (a signal of the owner) feeds ``worker.run`` across the threads; the
-    worker's ``finished``, ``failed`` and ``cancelled`` signals go to the owner's slots.
-    """
-    worker.moveToThread(thread)
-    dispatch.connect(worker.run)
-    worker.finished.connect(finished)
-    worker.failed.connect(failed)
-    worker.cancelled.connect(cancelled)
-    thread.start()
