@@ -99,8 +99,8 @@ def _rank(path: str) -> tuple[int, ...]:
     """Bold upright sans first: captions read best that way."""
     name = Path(path).stem.lower()
     return (int("italic" in name or "oblique" in name), int("bold" not in name), int("sans" not in name),
-            int("serif" in name),
-            int("mono" in name), int(any(w in name for w in ("light", "thin", "condensed", "narrow"))))
+            int("serif" in name), int("mono" in name),
+            int(any(w in name for w in ("light", "thin", "condensed", "narrow"))))
 
 
 @lru_cache(maxsize=32)
