@@ -128,11 +128,10 @@ def run_one(backend: backends.Backend, plan: planmod.AiPlan, image: np.ndarray, 
 
     stamps: list[float] = []
 
-    def on_event(ev: backends.StepEvent) -> None:
-        if ev.phase == "step":
-            if cuda:
-                torch.cuda.synchronize()
-            stamps.append(time.perf_counter())
+    def on_step(_i: int, _n: int) -> None:
+        if cuda:
+            torch.cuda.synchronize()
+        stamps.append(time.perf_counter())
 
     backend.configure(plan)
     result: dict[str, Any] = {"offload": plan.offload, "forward_chunking": plan.forward_chunking,
@@ -143,8 +142,7 @@ def run_one(backend: backends.Backend, plan: planmod.AiPlan, image: np.ndarray, 
             torch.cuda.empty_cache()
             torch.cuda.reset_peak_memory_stats()
         t0 = time.perf_counter()
-        with backends.observe(on_event):
-            latents = backend.denoise(image, plan, AiOptions(), 0, 0, CancelToken(), lambda i, n: None)
+        latents = backend.denoise(image, plan, AiOptions(), 0, CancelToken(), on_step)
         if cuda:
             torch.cuda.synchronize()
             result["denoise_peak_gib"] = round(torch.cuda.max_memory_reserved() / GIB, 2)
@@ -155,7 +153,7 @@ def run_one(backend: backends.Backend, plan: planmod.AiPlan, image: np.ndarray, 
         result["s_per_step"] = round(statistics.median(diffs), 3) if diffs else None
         result["first_step_s"] = round(stamps[0] - t0, 3) if stamps else None
         t1 = time.perf_counter()
-        frames = backend.decode(latents, plan.decode_chunk, 0, CancelToken(), lambda i, n: None)
+        frames = backend.decode(latents, plan.decode_chunk, CancelToken(), lambda i, n: None)
         if cuda:
             torch.cuda.synchronize()
             result["decode_peak_gib"] = round(torch.cuda.max_memory_reserved() / GIB, 2)

@@ -17,6 +17,7 @@ from vidgen_desktop.core.jobs import Fit
 from vidgen_desktop.engine.image_io import RGB, resize_rgb
 
 Plane = npt.NDArray[np.uint8]
+Float = npt.NDArray[np.float32]
 #: The canvas never exceeds this many pixels (extreme panoramas pan a little less far).
 MAX_CANVAS_PIXELS = 60_000_000
 
@@ -83,29 +84,35 @@ def _blurred_fill(arr: RGB, size: tuple[int, int]) -> RGB:
     return (big.astype(np.float32) * 0.55).astype(np.uint8)
 
 
-def rgb_to_yuv420(rgb: RGB) -> YuvCanvas:
-    """BT.709 limited-range Y'CbCr with 4:2:0 chroma sited as ffmpeg assumes (left, between rows)."""
+def rgb_to_ycbcr(rgb: npt.NDArray[np.uint8] | npt.NDArray[np.float32]) -> tuple[Float, Float, Float]:
+    """BT.709 Y' (0..1) and Cb, Cr (-0.5..0.5) of every pixel of an (h, w, 3) RGB array (0..255)."""
     f = rgb.astype(np.float32) / 255.0
     r, g, b = f[..., 0], f[..., 1], f[..., 2]
     y = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    cb = (b - y) / 1.8556
-    cr = (r - y) / 1.5748
+    return y, (b - y) / 1.8556, (r - y) / 1.5748
+
+
+def limited_range(y: Float, cb: Float, cr: Float) -> tuple[Float, Float, Float]:
+    """Y'CbCr as video code points (limited range: Y' 16..235, chroma 16..240), still float."""
+    return 16.0 + 219.0 * y, 128.0 + 224.0 * cb, 128.0 + 224.0 * cr
+
+
+def rgb_to_yuv420(rgb: RGB) -> YuvCanvas:
+    """BT.709 limited-range Y'CbCr with 4:2:0 chroma sited as ffmpeg assumes (left, between rows)."""
+    y, cb, cr = rgb_to_ycbcr(rgb)
     h, w = y.shape
     if h % 2 or w % 2:  # pad to even by repeating the edge
         y, cb, cr = (np.pad(p, ((0, h % 2), (0, w % 2)), mode="edge") for p in (y, cb, cr))
-    yp = np.clip(16.0 + 219.0 * y + 0.5, 0, 255).astype(np.uint8)
-    u = _chroma_420(cb)
-    v = _chroma_420(cr)
-    up = np.clip(128.0 + 224.0 * u + 0.5, 0, 255).astype(np.uint8)
-    vp = np.clip(128.0 + 224.0 * v + 0.5, 0, 255).astype(np.uint8)
+    planes = limited_range(y, _chroma_420(cb), _chroma_420(cr))
+    yp, up, vp = (np.clip(p + 0.5, 0, 255).astype(np.uint8) for p in planes)
     return YuvCanvas(yp, up, vp)
 
 
-def _chroma_420(c: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+def _chroma_420(c: Float) -> Float:
     """Average row pairs; [1, 2, 1]/4 across columns centred on even columns (left siting)."""
     rows = 0.5 * (c[0::2] + c[1::2])
     left = np.concatenate([rows[:, :1], rows[:, 1:-1:2]], axis=1)
-    out: npt.NDArray[np.float32] = 0.25 * left + 0.5 * rows[:, 0::2] + 0.25 * rows[:, 1::2]
+    out: Float = 0.25 * left + 0.5 * rows[:, 0::2] + 0.25 * rows[:, 1::2]
     return out
 
 

@@ -1,8 +1,9 @@
 """AI renders end to end on the CPU with tiny random-weight models from the model store.
 
 Every render here is real: a tiny SVD/AnimateDiff pipeline generates the clips, they are
-blended, retimed and streamed to ffmpeg with the audio. Failures are injected through
-``backends.observe`` (an out-of-memory error at a chosen step, a cancel mid-step).
+blended, retimed and streamed to ffmpeg with the audio. Failures are injected through the
+render's own progress events (an out-of-memory error raised at a chosen step, a cancel), which
+the runner calls from inside the model's step and decode loops.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +27,6 @@ from vidgen_desktop.core.jobs import RenderJob, Resolution, Tier
 from vidgen_desktop.core.paths import app_paths
 from vidgen_desktop.core.progress import ProgressEvent
 from vidgen_desktop.engine.ai import backends
-from vidgen_desktop.engine.ai.backends import StepEvent
 from vidgen_desktop.engine.ai.options import AiOptions, MotionStrength
 from vidgen_desktop.engine.decide import TierDecision
 from vidgen_desktop.engine.render import RenderResult, render
@@ -64,6 +66,30 @@ def oom(message: str = "CUDA out of memory (injected)") -> BaseException:
     import torch
 
     return torch.OutOfMemoryError(message)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A model event of the render's progress: ``denoise`` (a step ended) or ``decode`` (a chunk ended)."""
+
+    tier: str
+    clip: int
+    phase: str
+    step: int
+
+
+def model_steps(fn: Callable[[Step], None]) -> Callable[[ProgressEvent], None]:
+    """A progress callback calling ``fn`` on each denoise/decode event (clips count from 0).
+
+    The runner emits these from inside the pipeline's step callback and the decode loop, so
+    an exception ``fn`` raises reaches the runner as if the model had raised it."""
+
+    def on_progress(ev: ProgressEvent) -> None:
+        x = ev.extra
+        if ev.stage == "render" and x.get("phase") in ("denoise", "decode"):
+            fn(Step(x["tier"], x["clip"] - 1, x["phase"], x.get("step", 0)))
+
+    return on_progress
 
 
 def test_svd_renders_a_video_as_long_as_the_audio(inputs: dict[str, Path], tmp_path: Path, install: Install,
@@ -106,23 +132,22 @@ def test_out_of_memory_steps_down_within_the_tier(inputs: dict[str, Path], tmp_p
     seen: Counter[tuple[int, str]] = Counter()
     fired: set[str] = set()
 
-    def inject(ev: StepEvent) -> None:
+    def inject(ev: Step) -> None:
         seen[(ev.clip, ev.phase)] += 1
-        if ev.clip == 0 and ev.phase == "step" and ev.step == 1 and "denoise" not in fired:
+        if ev.clip == 0 and ev.phase == "denoise" and ev.step == 1 and "denoise" not in fired:
             fired.add("denoise")
             raise oom()
         if ev.clip == 1 and ev.phase == "decode" and "decode" not in fired:
             fired.add("decode")
             raise oom()
 
-    with backends.observe(inject):
-        res = ai_render(inputs, tmp_path / "o.mp4", Tier.SVD, kenburns_decision, cpu_hw)
+    res = ai_render(inputs, tmp_path / "o.mp4", Tier.SVD, kenburns_decision, cpu_hw, on_progress=model_steps(inject))
     assert res.tier is Tier.SVD and res.frames == 30
     assert "ran out of RAM while generating clip 1: retrying with forward chunking on" in " ".join(res.notes)
     assert "ran out of RAM while decoding clip 2: retrying with decoding 4 frames at a time" in " ".join(res.notes)
-    assert seen[(0, "step")] == 1 + 2  # the failed attempt, then the clip again
-    assert seen[(1, "step")] == 2  # a decode failure keeps the latents: no step is repeated
-    assert seen[(1, "decode")] == 1 + 2  # then two chunks of four
+    assert seen[(0, "denoise")] == 1 + 2  # the failed attempt, then the clip again
+    assert seen[(1, "denoise")] == 2  # a decode failure keeps the latents: no step is repeated
+    assert seen[(1, "decode")] == 1 + 2  # the failed chunk of eight, then two chunks of four
     plan = res.details["ai"]["plan"]
     assert plan["forward_chunking"] and plan["decode_chunk_size"] == 4
 
@@ -132,24 +157,23 @@ def test_out_of_memory_everywhere_steps_down_tiers_then_to_ken_burns(
         cpu_hw: HardwareInfo) -> None:
     install(Tier.SVD_XT, Tier.SVD)
 
-    def xt_never_fits(ev: StepEvent) -> None:
-        if ev.tier is Tier.SVD_XT and ev.phase == "step":
+    def xt_never_fits(ev: Step) -> None:
+        if ev.tier == Tier.SVD_XT.value and ev.phase == "denoise":
             raise oom()
 
-    with backends.observe(xt_never_fits):
-        res = ai_render(inputs, tmp_path / "a.mp4", Tier.SVD_XT, kenburns_decision, cpu_hw)
+    res = ai_render(inputs, tmp_path / "a.mp4", Tier.SVD_XT, kenburns_decision, cpu_hw,
+                    on_progress=model_steps(xt_never_fits))
     assert res.tier is Tier.SVD and res.details["ai"]["tiers_tried"] == ["svd-xt", "svd"]
     notes = " ".join(res.notes)
     assert "Stable Video Diffusion XT could not be used (ran out of RAM on clip 1 even with every saving" in notes
     assert "trying Stable Video Diffusion" in notes
 
-    def nothing_fits(ev: StepEvent) -> None:
-        if ev.phase == "step":
+    def nothing_fits(ev: Step) -> None:
+        if ev.phase == "denoise":
             raise oom()
 
     out = tmp_path / "b.mp4"
-    with backends.observe(nothing_fits):
-        res = ai_render(inputs, out, Tier.SVD_XT, kenburns_decision, cpu_hw)
+    res = ai_render(inputs, out, Tier.SVD_XT, kenburns_decision, cpu_hw, on_progress=model_steps(nothing_fits))
     assert res.tier is Tier.KENBURNS and res.frames == 30
     assert len(decode_gray_frames(out, OUT)) == 30
     assert "finishing with Ken Burns" in " ".join(res.notes)
@@ -180,16 +204,17 @@ def test_cancel_lands_within_a_step_and_the_next_render_resumes(
     steps: Counter[int] = Counter()
     cancelled_at: list[float] = []
 
-    def cancel_mid_step(ev: StepEvent) -> None:
-        if ev.phase == "step":
+    def cancel_after_a_step(ev: Step) -> None:
+        if ev.phase == "denoise":
             steps[ev.clip] += 1
-        if ev.clip == 1 and ev.phase == "unet" and ev.step == 1 and not cancel.cancelled:
-            cancel.cancel()  # the UNet of step 2 has started: the user presses Cancel
+        if ev.clip == 1 and ev.phase == "denoise" and ev.step == 1 and not cancel.cancelled:
+            cancel.cancel()  # step 1 of clip 2 is done: the user presses Cancel
             cancelled_at.append(time.monotonic())
 
     out = tmp_path / "o.mp4"
-    with backends.observe(cancel_mid_step), pytest.raises(CancelledError):
-        ai_render(inputs, out, Tier.SVD, kenburns_decision, cpu_hw, cancel=cancel)
+    with pytest.raises(CancelledError):
+        ai_render(inputs, out, Tier.SVD, kenburns_decision, cpu_hw, cancel=cancel,
+                  on_progress=model_steps(cancel_after_a_step))
     assert time.monotonic() - cancelled_at[0] < 5
     assert steps[1] == 1, "no further denoising step after the cancel"
     assert not out.exists() and not list(tmp_path.glob(".*partial*"))
@@ -197,12 +222,11 @@ def test_cancel_lands_within_a_step_and_the_next_render_resumes(
 
     steps.clear()
 
-    def count(ev: StepEvent) -> None:
-        if ev.phase == "step":
+    def count(ev: Step) -> None:
+        if ev.phase == "denoise":
             steps[ev.clip] += 1
 
-    with backends.observe(count):
-        res = ai_render(inputs, out, Tier.SVD, kenburns_decision, cpu_hw)
+    res = ai_render(inputs, out, Tier.SVD, kenburns_decision, cpu_hw, on_progress=model_steps(count))
     assert set(steps) == {1, 2}, "only the missing clips are generated"
     assert res.details["ai"]["clips_resumed"] == 1 and res.details["ai"]["clips_generated"] == 2
     assert any("resumed an interrupted render: 1 finished clip reused" in n for n in res.notes)
@@ -212,6 +236,34 @@ def test_cancel_lands_within_a_step_and_the_next_render_resumes(
     ai_render(inputs, fresh, Tier.SVD, kenburns_decision, cpu_hw)
     a, b = decode_gray_frames(out, OUT).astype(float), decode_gray_frames(fresh, OUT).astype(float)
     assert a.shape == b.shape and np.abs(a - b).mean() < 0.5
+
+
+def test_cancel_lands_inside_a_denoising_step(install: Install, cpu_hw: HardwareInfo) -> None:
+    """A cancel pressed while the UNet runs stops before the step ends (cancel checks on the UNet's blocks)."""
+    from vidgen_desktop.engine.ai.plan import plan_for
+    from vidgen_desktop.engine.ai.runner import model_files
+    from vidgen_desktop.engine.ai.spec import spec_from_folder
+    from vidgen_desktop.engine.models.store import ModelStore
+
+    files = model_files(ModelStore(install(Tier.SVD)), Tier.SVD)
+    plan = plan_for(cpu_hw, Tier.SVD, FAST, spec=spec_from_folder(Tier.SVD, files.root))
+    pipe = backends.load_pipeline(files, plan.device, plan.dtype, plan.offload)
+    backend = backends.Backend(files, pipe, plan.device, plan.dtype, plan.offload)
+    cancel = CancelToken()
+    ended: list[int] = []
+
+    def press_cancel_mid_unet(_module: object, _args: object) -> None:
+        if len(ended) == 1:  # step 2: its UNet is half way through
+            cancel.cancel()
+
+    handle = pipe.unet.down_blocks[-1].register_forward_pre_hook(press_cancel_mid_unet)
+    image = np.random.default_rng(0).integers(0, 255, (plan.height, plan.width, 3), dtype=np.uint8)
+    try:
+        with pytest.raises(CancelledError):
+            backend.denoise(image, plan, FAST, 1, cancel, lambda i, n: ended.append(i))
+    finally:
+        handle.remove()
+    assert ended == [1], "step 2 never finished"
 
 
 def _loaded_pipeline() -> str:
@@ -229,12 +281,12 @@ def test_animatediff_animates_the_picture_with_sparsectrl(inputs: dict[str, Path
     out = tmp_path / "ad.mp4"
     steps: Counter[int] = Counter()
 
-    def count(ev: StepEvent) -> None:
-        if ev.phase == "step":
+    def count(ev: Step) -> None:
+        if ev.phase == "denoise":
             steps[ev.clip] += 1
 
-    with backends.observe(count):
-        res = ai_render(inputs, out, Tier.ANIMATEDIFF, kenburns_decision, cpu_hw, opts=opts)
+    res = ai_render(inputs, out, Tier.ANIMATEDIFF, kenburns_decision, cpu_hw, opts=opts,
+                    on_progress=model_steps(count))
     assert _loaded_pipeline() == "AnimateDiffSparseControlNetPipeline"
     assert res.tier is Tier.ANIMATEDIFF and res.frames == 30 and res.motion == "high"
     assert res.details["ai"]["clips"] == 4  # 8 frames at 8 fps: 0.875 s per clip
@@ -293,8 +345,8 @@ def test_sparsectrl_backend_animates_from_the_picture(tmp_path: Path, cpu_hw: Ha
     backend.configure(plan)
     image = np.random.default_rng(0).integers(0, 255, (plan.height, plan.width, 3), dtype=np.uint8)
     calls: list[int] = []
-    latents = backend.denoise(image, plan, AiOptions(), 1, 0, CancelToken(), lambda i, n: calls.append(i))
-    frames = backend.decode(latents, 4, 0, CancelToken(), lambda i, n: None)
+    latents = backend.denoise(image, plan, AiOptions(), 1, CancelToken(), lambda i, n: calls.append(i))
+    frames = backend.decode(latents, 4, CancelToken(), lambda i, n: None)
     assert calls == [1, 2]
     assert frames.shape == (8, plan.height, plan.width, 3) and frames.dtype == np.uint8
     assert np.abs(np.diff(frames.astype(float), axis=0)).mean() > 0.1

@@ -56,3 +56,13 @@ def store(hub: FakeHub, models_dir: Path, hf_cache: Path) -> ModelStore:
 
 def repo_bytes(hub: FakeHub, repo: str, path: str) -> bytes:
     return hub.repo(repo).files[path].data
+
+
+def write_svd_folder(folder: Path, *, skip: tuple[str, ...] = ()) -> None:
+    """The SVD repo's files written into ``folder`` (a user's copy), without ``skip``."""
+    for rel, data in svd_repo_files().items():
+        if rel in skip:
+            continue
+        p = folder / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)

@@ -63,44 +63,6 @@ def _quiet() -> None:
         _mod("diffusers.utils.logging").disable_progress_bar()
 
 
-# ----------------------------------------------------------------------------- observers
-
-@dataclass(frozen=True)
-class StepEvent:
-    """What the backend is doing: ``unet`` (a UNet forward begins), ``step`` (a denoising
-    step ended), ``decode`` (a decode chunk begins). For diagnostics and tests."""
-
-    tier: Tier
-    clip: int
-    phase: str
-    step: int
-    steps: int
-
-
-_observers: list[Callable[[StepEvent], None]] = []
-_observers_lock = threading.Lock()
-
-
-@contextmanager
-def observe(fn: Callable[[StepEvent], None]) -> Iterator[None]:
-    """Call ``fn`` on every :class:`StepEvent` while the block runs. An exception it raises
-    propagates as if the model raised it (tests inject out-of-memory errors this way)."""
-    with _observers_lock:
-        _observers.append(fn)
-    try:
-        yield
-    finally:
-        with _observers_lock:
-            _observers.remove(fn)
-
-
-def _notify(ev: StepEvent) -> None:
-    with _observers_lock:
-        fns = tuple(_observers)
-    for fn in fns:
-        fn(ev)
-
-
 # ----------------------------------------------------------------------------- errors
 
 _OOM_TEXT = ("out of memory", "mps backend out of memory", "can't allocate memory", "not enough memory",
@@ -251,20 +213,15 @@ class Backend:
             self._slicing = plan.attention_slicing
 
     @contextmanager
-    def _hooks(self, clip: int, steps: int, cancel: CancelToken, step_box: list[int]) -> Iterator[None]:
-        """Cancel checks before every UNet block, and a ``unet`` event per forward."""
+    def _cancel_hooks(self, cancel: CancelToken) -> Iterator[None]:
+        """Cancel checks before the UNet and each of its blocks: a cancel lands within a step."""
         handles: list[Any] = []
 
         def block_hook(_m: Any, _a: Any) -> None:
             cancel.raise_if_cancelled()
 
-        def unet_hook(_m: Any, _a: Any) -> None:
-            _notify(StepEvent(self.tier, clip, "unet", step_box[0], steps))
-            cancel.raise_if_cancelled()
-
         unet = self.pipe.unet
-        handles.append(unet.register_forward_pre_hook(unet_hook))
-        blocks: list[Any] = [*getattr(unet, "down_blocks", []), *getattr(unet, "up_blocks", [])]
+        blocks: list[Any] = [unet, *getattr(unet, "down_blocks", []), *getattr(unet, "up_blocks", [])]
         if getattr(unet, "mid_block", None) is not None:
             blocks.append(unet.mid_block)
         controlnet = getattr(self.pipe, "controlnet", None)
@@ -277,7 +234,7 @@ class Backend:
             for h in handles:
                 h.remove()
 
-    def denoise(self, image: RGB, plan: AiPlan, opts: AiOptions, seed: int, clip: int, cancel: CancelToken,
+    def denoise(self, image: RGB, plan: AiPlan, opts: AiOptions, seed: int, cancel: CancelToken,
                 on_step: Callable[[int, int], None]) -> Any:
         """Latents for one clip, on the CPU (so a reload between phases cannot strand them)."""
         torch = _mod("torch")
@@ -287,11 +244,8 @@ class Backend:
         run_steps = effective_steps(plan.spec, steps, opts.motion)
         if not self.is_svd and self.files.sparsectrl is None and int(steps * denoise_strength(opts.motion)) < 1:
             steps = math.ceil(1.0 / denoise_strength(opts.motion))  # video-to-video needs one step to run
-        step_box = [0]
 
         def on_step_end(_pipe: Any, i: int, _t: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
-            step_box[0] = i + 1
-            _notify(StepEvent(self.tier, clip, "step", i + 1, run_steps))
             on_step(i + 1, run_steps)
             cancel.raise_if_cancelled()
             return kwargs
@@ -299,7 +253,7 @@ class Backend:
         common: dict[str, Any] = {"height": plan.height, "width": plan.width, "num_inference_steps": steps,
                                   "generator": generator, "output_type": "latent",
                                   "callback_on_step_end": on_step_end}
-        with self._hooks(clip, run_steps, cancel, step_box), torch.inference_mode():
+        with self._cancel_hooks(cancel), torch.inference_mode():
             if self.is_svd:
                 bucket, noise = SVD_MOTION[opts.motion]
                 out = self.pipe(image=pil, num_frames=plan.frames, fps=plan.fps, motion_bucket_id=bucket,
@@ -315,7 +269,7 @@ class Backend:
                                 guidance_scale=ANIMATEDIFF_GUIDANCE, decode_chunk_size=plan.decode_chunk, **common)
         return out.frames.detach().to("cpu")
 
-    def decode(self, latents: Any, chunk: int, clip: int, cancel: CancelToken,
+    def decode(self, latents: Any, chunk: int, cancel: CancelToken,
                on_chunk: Callable[[int, int], None]) -> Frames:
         """Frames (n, h, w, 3) uint8 from latents, ``chunk`` frames per VAE call."""
         torch = _mod("torch")
@@ -333,7 +287,6 @@ class Backend:
         with torch.inference_mode():
             for ci, i in enumerate(chunks):
                 cancel.raise_if_cancelled()
-                _notify(StepEvent(self.tier, clip, "decode", ci + 1, len(chunks)))
                 part = z[i:i + chunk].to(device=device, dtype=vae.dtype)
                 kwargs = {"num_frames": int(part.shape[0])} if self.is_svd else {}
                 img = vae.decode(part, **kwargs).sample

@@ -247,15 +247,15 @@ class AiRenderer:
                                    force=True, within=i / (n + 1), phase="denoise", step=i, steps=n,
                                    tier=st.tier.value)
 
-                    latents = backend.denoise(image, plan, self.opts, seed, clip.index, self.cancel, on_step)
+                    latents = backend.denoise(image, plan, self.opts, seed, self.cancel, on_step)
                 phase = "decode"
 
                 def on_chunk(i: int, n: int) -> None:
                     steps = self._units_per_clip - 1
-                    self._emit(f"{st.tier.label}: clip {k}/{self._clips_total}, decoding {i}/{n}",
+                    self._emit(f"{st.tier.label}: clip {k}/{self._clips_total}, decoding {i}/{n}", force=True,
                                within=(steps + i / n) / (steps + 1), phase="decode", tier=st.tier.value)
 
-                frames = backend.decode(latents, plan.decode_chunk, clip.index, self.cancel, on_chunk)
+                frames = backend.decode(latents, plan.decode_chunk, self.cancel, on_chunk)
                 self._units_done += 1
                 st.plan = plan
                 return frames

@@ -319,3 +319,22 @@ def full_catalogue(models_dir: Path, builtin: Catalogue | None = None) -> Catalo
     for e in load_user_entries(models_dir):
         entries.setdefault(e.id, e)
     return Catalogue(entries, base.kinds)
+
+
+def add_user_entry(models_dir: Path, builtin: Catalogue, model_id: str, repo: str, *, revision: str = "main",
+                   kind: str = "svd", name: str | None = None) -> CatalogueEntry:
+    """Add (or replace) the user's own entry; nothing is downloaded yet."""
+    entry = make_user_entry(builtin, model_id, repo, revision=revision, kind=kind, name=name)
+    others = [e for e in load_user_entries(models_dir) if e.id != model_id]
+    save_user_entries(models_dir, [*others, entry])
+    return entry
+
+
+def remove_user_entry(models_dir: Path, builtin: Catalogue, model_id: str) -> None:
+    """Forget a user entry (its files stay until the model is removed)."""
+    entries = load_user_entries(models_dir)
+    if not any(e.id == model_id for e in entries):
+        if model_id in builtin:
+            raise CatalogueError(f"{model_id!r} is a built-in model and cannot be removed from the catalogue")
+        raise UnknownModelError(model_id, full_catalogue(models_dir, builtin).ids())
+    save_user_entries(models_dir, [e for e in entries if e.id != model_id])

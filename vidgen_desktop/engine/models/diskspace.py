@@ -20,6 +20,14 @@ def _existing_ancestor(path: Path) -> Path:
     return p
 
 
+def same_device(a: Path, b: Path) -> bool:
+    """Do ``a`` and ``b`` (or the folders that will hold them) live on one filesystem? (A hard link needs it.)"""
+    try:
+        return _existing_ancestor(a).stat().st_dev == _existing_ancestor(b).stat().st_dev
+    except OSError:
+        return False
+
+
 def free_bytes(path: Path) -> int:
     """Free space on the filesystem that holds (or will hold) ``path``."""
     return shutil.disk_usage(_existing_ancestor(path)).free

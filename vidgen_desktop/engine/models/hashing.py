@@ -59,13 +59,6 @@ def feed_file(digests: Digests, path: Path, *, limit: int | None = None,
     return done
 
 
-def sha256_file(path: Path, *, on_bytes: Callable[[int], None] | None = None,
-                cancel: CancelToken | None = None) -> str:
-    d = Digests()
-    feed_file(d, path, on_bytes=on_bytes, cancel=cancel)
-    return d.sha256
-
-
 def expected_match(digests: Digests, *, sha256: str | None, git_oid: str | None) -> bool:
     """True when the hashes agree with what was published (SHA-256 wins when both are known)."""
     if sha256:

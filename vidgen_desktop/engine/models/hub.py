@@ -235,9 +235,6 @@ class HubClient:
 
     # ------------------------------------------------------------------ protocol
 
-    def repo_url(self, repo: str) -> str:
-        return f"{self.endpoint}/{urllib.parse.quote(repo)}"
-
     def file_url(self, repo: str, commit: str, path: str) -> str:
         return (f"{self.endpoint}/{urllib.parse.quote(repo)}/resolve/"
                 f"{urllib.parse.quote(commit, safe='')}/{urllib.parse.quote(path)}")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.engine.models.catalogue import CatalogueEntry
-from vidgen_desktop.engine.models.diskspace import check_free_space
+from vidgen_desktop.engine.models.diskspace import check_free_space, same_device
 from vidgen_desktop.engine.models.errors import ImportFolderError, ModelError, VerificationError
 from vidgen_desktop.engine.models.fileops import place_verified
 from vidgen_desktop.engine.models.hashing import Digests, feed_file
@@ -107,7 +107,7 @@ def import_into(entry: CatalogueEntry, folder: Path, model_dir: Path, *, copy: b
 
     total = sum(f.size for f, _ in chosen)
     if not in_place:
-        same_disk = not copy and _same_device(folder, model_dir.parent)
+        same_disk = not copy and same_device(folder, model_dir.parent)
         check_free_space(model_dir.parent, 0 if same_disk else total, margin=margin, what=f"importing {entry.id}")
     remove_manifest(model_dir)
     meter = ProgressMeter(entry.id, total, len(chosen), on_progress)
@@ -144,13 +144,3 @@ def import_into(entry: CatalogueEntry, folder: Path, model_dir: Path, *, copy: b
     write_manifest(model_dir, manifest)
     meter.finish()
     return manifest
-
-
-def _same_device(a: Path, b: Path) -> bool:
-    try:
-        pb = b.absolute()
-        while not pb.exists() and pb.parent != pb:
-            pb = pb.parent
-        return a.stat().st_dev == pb.stat().st_dev
-    except OSError:
-        return False

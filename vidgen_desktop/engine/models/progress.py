@@ -13,10 +13,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-#: ``download``: bytes from the network; ``verify``: hashing bytes already on disk;
-#: ``link``: placing a file from the Hugging Face cache; ``done``: the model is installed.
-PHASES = ("download", "verify", "link", "done")
-
 
 @dataclass(frozen=True)
 class DownloadProgress:

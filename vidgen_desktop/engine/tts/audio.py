@@ -14,7 +14,6 @@ import math
 import os
 import re
 import subprocess
-import tempfile
 import uuid
 from pathlib import Path
 from types import TracebackType
@@ -246,7 +245,3 @@ def wav_samples(path: Path) -> tuple[int, int]:
 
     with wave.open(str(path), "rb") as w:
         return w.getnframes(), w.getframerate()
-
-
-def temp_dir(prefix: str = "vidgen-tts-") -> tempfile.TemporaryDirectory[str]:
-    return tempfile.TemporaryDirectory(prefix=prefix)

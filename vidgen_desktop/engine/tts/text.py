@@ -213,11 +213,6 @@ def split_sentences(text: str, language: str | None = None) -> list[Sentence]:
     return kept
 
 
-def text_width(text: str) -> int:
-    """Display width in half-width columns: CJK characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _cut_long(text: str, limit: int) -> list[str]:
     """Cut ``text`` into pieces of at most ``limit`` characters: at clauses, then spaces, then anywhere."""
     if len(text) <= limit:

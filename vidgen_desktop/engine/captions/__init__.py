@@ -1,0 +1,18 @@
+"""Captions: timed cues, ``.srt`` files, and burned-in captions drawn onto video frames.
+
+Cues come from the narration's sentence timings (:mod:`vidgen_desktop.engine.narration`):
+:mod:`.layout` breaks their lines, :mod:`.timing` times them, :mod:`.srt` writes the
+sidecar, and :mod:`.overlay` burns them in, drawing with :mod:`.drawing` in fonts that
+:mod:`.fonts` finds by what they cover.
+"""
+
+from vidgen_desktop.engine.captions.cue import Cue
+from vidgen_desktop.engine.captions.drawing import CaptionStyle
+from vidgen_desktop.engine.captions.fonts import caption_font_problem
+from vidgen_desktop.engine.captions.layout import split_caption_blocks
+from vidgen_desktop.engine.captions.overlay import CaptionOverlay, captioned_writer
+from vidgen_desktop.engine.captions.srt import read_srt, write_srt
+from vidgen_desktop.engine.captions.timing import close_gaps, time_blocks
+
+__all__ = ["CaptionOverlay", "CaptionStyle", "Cue", "caption_font_problem", "captioned_writer", "close_gaps",
+           "read_srt", "split_caption_blocks", "time_blocks", "write_srt"]

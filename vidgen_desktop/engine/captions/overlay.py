@@ -1,0 +1,174 @@
+"""Burned-in captions on a stream of frames: which cue shows when, laid out to fit, drawn once per cue.
+
+The style is readable on any picture: white text with a dark outline (or on a dark box),
+inside title-safe margins, at most two lines; a cue that would need more lines at the
+smallest allowed size is shown in parts, one after the other. Captions are blended
+straight into the YUV planes the encoder receives, so they need neither libass nor fonts
+inside ffmpeg.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from vidgen_desktop.engine.captions.cue import Cue
+from vidgen_desktop.engine.captions.drawing import CaptionStyle, FontSet, Plane, Sprite, draw_lines, make_sprite
+from vidgen_desktop.engine.captions.fonts import FontSearch, default_search, plan_fonts
+from vidgen_desktop.engine.captions.layout import balance_lines, join_lines, split_caption_blocks, text_cols, wrap_lines
+from vidgen_desktop.engine.captions.timing import time_blocks
+
+
+class CaptionOverlay:
+    """Draws ``cues`` onto frames of ``frame_size`` (w, h). One cue's sprite is kept at a time.
+
+    ``fonts`` says where fonts are looked for (default: the style's font, then the system's).
+    """
+
+    def __init__(self, cues: list[Cue], frame_size: tuple[int, int], style: CaptionStyle | None = None,
+                 fonts: FontSearch | None = None) -> None:
+        self.frame_size = frame_size
+        self.style = style or CaptionStyle()
+        self.search = fonts or default_search(self.style.font_path)
+        w, h = frame_size
+        self.base_size = max(10, round(min(h, w) * self.style.font_scale))
+        self.max_width = max(16, int(w * (1.0 - 2.0 * self.style.side_margin)))
+        self._font_sets: dict[tuple[str, int], FontSet] = {}
+        self.cues = self._fit_cues(sorted(cues, key=lambda c: c.start))
+        self._starts = [c.start for c in self.cues]
+        self._current: int | None = None
+        self._sprite: Sprite | None = None
+
+    # --- layout
+
+    def fonts_for(self, text: str, size: int) -> FontSet:
+        key = (text, size)
+        if key not in self._font_sets:
+            self._font_sets[key] = FontSet(plan_fonts(text, self.search), size)
+        return self._font_sets[key]
+
+    def _layout(self, text: str) -> tuple[list[str], int] | None:
+        """Lines and font size that fit two lines in the safe width, or None if even the smallest size does not."""
+        size = self.base_size
+        smallest = max(8, int(self.base_size * self.style.min_scale))
+        while True:
+            fonts = self.fonts_for(text, size)
+
+            def fits(s: str, f: FontSet = fonts) -> bool:
+                return f.width(s) <= self.max_width
+
+            lines = wrap_lines(join_lines(text.split("\n")), fits)
+            if len(lines) <= self.style.max_lines:
+                return balance_lines(lines, fits), size
+            if size <= smallest:
+                return None
+            size = max(smallest, int(size * 0.9))
+
+    def _fit_cues(self, cues: list[Cue]) -> list[Cue]:
+        out: list[Cue] = []
+        for c in cues:
+            if self._layout(c.text) is not None:
+                out.append(c)
+                continue
+            # Too long for two lines at the smallest size: show it in timed parts.
+            parts = 2
+            while parts < 12:
+                cols = max(8, text_cols(c.text) // (parts * self.style.max_lines) + 4)
+                blocks = split_caption_blocks(join_lines(c.text.split("\n")), cols, self.style.max_lines)
+                if all(self._layout(b) is not None for b in blocks):
+                    break
+                parts += 1
+            out += time_blocks(blocks, c.start, c.end)
+        return out
+
+    def cue_at(self, t: float) -> int | None:
+        i = bisect.bisect_right(self._starts, t) - 1
+        if i >= 0 and t < self.cues[i].end:
+            return i
+        return None
+
+    def _render(self, index: int) -> Sprite:
+        text = self.cues[index].text
+        layout = self._layout(text)
+        lines, size = layout if layout is not None else (wrap_lines(text)[: self.style.max_lines], self.base_size)
+        rgba = draw_lines(lines, self.fonts_for(text, size), self.style)
+        return make_sprite(rgba, self.frame_size, self.style)
+
+    def sprite_at(self, t: float) -> Sprite | None:
+        i = self.cue_at(t)
+        if i is None:
+            return None
+        if i != self._current:
+            self._sprite, self._current = self._render(i), i
+        return self._sprite
+
+    # --- blending
+
+    def apply_yuv(self, y: Plane, u: Plane, v: Plane, t: float) -> bool:
+        """Blend the caption showing at ``t`` seconds into the planes, in place. True if one was drawn."""
+        sp = self.sprite_at(t)
+        if sp is None:
+            return False
+        sp.blend_yuv(y, u, v)
+        return True
+
+    def apply_rgb(self, rgb: npt.NDArray[np.uint8], t: float) -> bool:
+        """Blend into an (h, w, 3) uint8 RGB frame in place. True if a caption was drawn."""
+        sp = self.sprite_at(t)
+        if sp is None:
+            return False
+        sp.blend_rgb(rgb)
+        return True
+
+
+class CaptionedWriter:
+    """Wraps an encoder's ``write(y, u, v)``: burns each frame's caption in before passing the frame on.
+
+    Frames are counted as they are written (frame ``i`` shows at ``i / fps`` seconds), so
+    it works for any producer that writes frames in order (Ken Burns, the AI tiers).
+    Planes may be numpy arrays, memoryviews or bytes; read-only ones are copied when a
+    caption is drawn on them, writable ones are drawn on in place.
+    """
+
+    def __init__(self, write: Any, overlay: CaptionOverlay, fps: float, start_frame: int = 0) -> None:
+        self.write = write
+        self.overlay = overlay
+        self.fps = fps
+        self.frame = start_frame
+
+    def __call__(self, *planes: Any) -> None:
+        t = self.frame / self.fps
+        self.frame += 1
+        if self.overlay.cue_at(t) is None:
+            self.write(*planes)
+            return
+        w, h = self.overlay.frame_size
+        shapes = ((h, w), (h // 2, w // 2), (h // 2, w // 2))
+        if len(planes) == 1:  # one packed I420 buffer
+            flat = np.frombuffer(planes[0], np.uint8)
+            if not flat.flags.writeable:
+                flat = flat.copy()
+            sizes = [a * b for a, b in shapes]
+            arrays = [flat[sum(sizes[:k]):sum(sizes[:k + 1])].reshape(shapes[k]) for k in range(3)]
+            self.overlay.apply_yuv(arrays[0], arrays[1], arrays[2], t)
+            self.write(flat.data)
+            return
+        out = []
+        for p, shape in zip(planes, shapes):
+            arr = np.frombuffer(p, np.uint8) if not isinstance(p, np.ndarray) else p
+            if not arr.flags.writeable:
+                arr = arr.copy()
+            out.append(arr.reshape(shape))
+        self.overlay.apply_yuv(out[0], out[1], out[2], t)
+        self.write(*(a.data for a in out))
+
+
+def captioned_writer(write: Any, cues: list[Cue] | tuple[Cue, ...], frame_size: tuple[int, int], fps: float,
+                     style: CaptionStyle | None = None) -> Any:
+    """``--captions burn``: wrap ``encoder.write`` so every frame gets its caption (``write`` itself without cues)."""
+    if not cues:
+        return write
+    return CaptionedWriter(write, CaptionOverlay(list(cues), frame_size, style), fps)
