@@ -218,6 +218,20 @@ present = [c for c in COMPONENTS if c.dist is None or c.dist in bundled_dists]
       "recipe at https://github.com/BtbN/FFmpeg-Builds.\n", encoding="utf-8")
 datas.append((str(LIC), "licenses"))
 
+# ----------------------------------------------------------------- caption fonts
+# A fallback for burned captions in the common non-CJK scripts (Latin, Greek, Cyrillic, Arabic, Hebrew,
+# Devanagari, Bengali, Thai: ~1.3 MB, SIL OFL), taken from the build machine's Noto fonts when it has them
+# (Debian: fonts-noto-core). CJK (~20 MB a face) is not bundled: Windows and macOS ship CJK fonts, and on Linux
+# the app names the package to install before the render starts. The caption font search looks in resources/fonts.
+_NOTO_DIRS = [Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/noto"), Path("/usr/share/fonts/google-noto")]
+_fonts = [next((d / f for d in _NOTO_DIRS if (d / f).is_file()), None)
+          for f in ("NotoSans-Bold.ttf", "NotoSansArabic-Bold.ttf", "NotoSansHebrew-Bold.ttf",
+                    "NotoSansDevanagari-Bold.ttf", "NotoSansBengali-Bold.ttf", "NotoSansThai-Bold.ttf")]
+datas += [(str(f), "resources/fonts") for f in _fonts if f is not None]
+if any(_fonts) and (_ofl := Path("/usr/share/doc/fonts-noto-core/copyright")).is_file():
+    datas.append((str(_ofl), "resources/fonts"))
+print(f"caption fonts bundled: {sum(f is not None for f in _fonts)} of {len(_fonts)}")
+
 # ----------------------------------------------------------------- Windows version resource
 version_file = None
 if IS_WIN:

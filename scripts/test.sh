@@ -9,7 +9,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   need=()
   for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0 espeak-ng ffmpeg xvfb xauth \
       libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0 libxcb-shape0 \
-      libxkbcommon-x11-0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk libraqm0; do
+      libxkbcommon-x11-0 fontconfig fonts-dejavu-core fonts-noto-core fonts-noto-cjk libraqm0; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
   done
   if [ ${#need[@]} -gt 0 ]; then

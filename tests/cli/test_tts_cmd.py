@@ -124,6 +124,28 @@ def test_render_a_narrated_video(tmp_path: Path) -> None:
     assert burned.is_file() and not (tmp_path / "b.srt").exists()
 
 
+def test_burned_captions_warn_before_the_render_when_no_font_has_the_text(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.media_factory import textured_image
+    from vidgen_desktop.cli.main import main
+    from vidgen_desktop.engine.captions import fonts
+
+    dejavu = next(Path("/usr/share/fonts").rglob("DejaVuSans.ttf"))
+    monkeypatch.setattr(fonts, "default_search", lambda preferred=None: fonts.FontSearch(files=(str(dejavu),)))
+    monkeypatch.setenv("VIDGEN_HOME", str(tmp_path))
+    img = textured_image(tmp_path / "p.png", (64, 48))
+    script = tmp_path / "s.txt"
+    script.write_text("Hello 你好", encoding="utf-8")
+    # The .avi output fails at the engine's first check: the warning must already be out by then.
+    code = main(["render", str(img), "--script", str(script), "-o", str(tmp_path / "v.avi"), "--captions", "burn"])
+    err = capsys.readouterr().err
+    assert code == 1 and ".mp4" in err
+    assert err.index("warning: Burned captions") < err.index(".mp4"), err
+    assert "fonts-noto-cjk" in err
+    main(["render", str(img), "--script", str(script), "-o", str(tmp_path / "w.avi"), "--captions", "srt"])
+    assert "warning" not in capsys.readouterr().err, "an .srt sidecar needs no font"
+
+
 @pytest.mark.parametrize(
     ("args", "code", "text"),
     [

@@ -155,3 +155,10 @@ def test_frozen_app_without_arguments_opens_the_window(app: Path, tmp_path: Path
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=30)
+
+
+def test_frozen_app_carries_caption_fonts_for_the_common_scripts(app: Path) -> None:
+    fonts = app / "_internal" / "resources" / "fonts"
+    names = {p.name for p in fonts.glob("*.ttf")}
+    assert {"NotoSans-Bold.ttf", "NotoSansArabic-Bold.ttf", "NotoSansDevanagari-Bold.ttf"} <= names, names
+    assert (fonts / "copyright").is_file(), "the fonts' licence travels with them"

@@ -114,6 +114,30 @@ def test_burned_captions_leave_no_srt(qtbot: QtBot, make_window: Callable[..., M
     assert out.exists() and not out.with_suffix(".srt").exists()
     assert done.args[0].details["narration"]["captions"] == "burn"
     assert "burned" in w.progress_panel.done_narration.text()
+    assert not w.banner.isVisibleTo(w), "every character has a font here: no notice"
+
+
+def test_burned_captions_without_a_covering_font_are_announced_before_the_render(
+        qtbot: QtBot, make_window: Callable[..., MainWindow], media: dict[str, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from vidgen_desktop.engine.captions import fonts
+
+    latin_only = fonts.FontSearch(files=(_dejavu(),))
+    monkeypatch.setattr(fonts, "default_search", lambda preferred=None: latin_only)
+    w = make_window()
+    _narrating(qtbot, w, media["image"], captions="burn")
+    w.narration_panel.set_script("Hello 你好")
+    with qtbot.waitSignal(w.s.controller.started, timeout=RENDER_TIMEOUT_MS):
+        assert w.start_render()
+        assert w.banner.isVisibleTo(w) and "fonts-noto-cjk" in w.banner.text.text(), w.banner.text.text()
+    w.cancel_render()
+    qtbot.waitUntil(lambda: not w.s.controller.busy, timeout=RENDER_TIMEOUT_MS)
+
+
+def _dejavu() -> str:
+    found = [p for p in Path("/usr/share/fonts").rglob("DejaVuSans.ttf")]
+    assert found, "DejaVu Sans is a test dependency (scripts/test.sh installs fonts-dejavu-core)"
+    return str(found[0])
 
 
 def test_cancel_during_narration_leaves_nothing(qtbot: QtBot, make_window: Callable[..., MainWindow],

@@ -35,9 +35,25 @@ if TYPE_CHECKING:
 
     from vidgen_desktop.engine.narrated_render import NarratedAudio
 
-__all__ = ["ENGINE_LABELS", "ENGINE_ORDER", "LANGUAGE_NAMES", "NARRATION_AUDIO", "STAGE_NARRATION", "WORDS_PER_SECOND",
-           "Choice", "EngineOption", "NarratedRender", "NarrationSpec", "VoiceCatalogue", "VoicePreviewer",
-           "engine_voices", "narration_progress", "spoken_estimate_s", "voice_catalogue"]
+__all__ = [
+    "ENGINE_LABELS",
+    "ENGINE_ORDER",
+    "LANGUAGE_NAMES",
+    "NARRATION_AUDIO",
+    "STAGE_NARRATION",
+    "WORDS_PER_SECOND",
+    "Choice",
+    "EngineOption",
+    "NarratedRender",
+    "NarrationSpec",
+    "VoiceCatalogue",
+    "VoicePreviewer",
+    "caption_font_notice",
+    "engine_voices",
+    "narration_progress",
+    "spoken_estimate_s",
+    "voice_catalogue",
+]
 
 log = logging.getLogger(__name__)
 
@@ -205,6 +221,15 @@ def engine_voices(engine: str, models_dir: Path) -> tuple[Choice, ...]:
 def spoken_estimate_s(script: str) -> float:
     """Roughly how long ``script`` takes to say (words at a calm narration pace)."""
     return len(script.split()) / WORDS_PER_SECOND
+
+
+def caption_font_notice(spec: NarrationSpec) -> str | None:
+    """What to tell the user before a render whose burned captions no installed font can draw, else ``None``."""
+    if spec.captions != "burn":
+        return None
+    from vidgen_desktop.engine.captions import caption_font_problem
+
+    return caption_font_problem(spec.script)
 
 
 # ---------------------------------------------------------------------------------- a narrated render

@@ -60,7 +60,8 @@ class MainWindow(QMainWindow):
         self.render_flow = RenderFlow(
             self, services, loader=self.loader, output=self.output, narration=self.narration, hardware=self.hardware,
             progress=self.progress_panel, tabs=self.tabs, button=self.render_button, reason=self.render_reason,
-            render_action=self.render_action, cancel_action=self.cancel_action, notifier=self.notifier)
+            render_action=self.render_action, cancel_action=self.cancel_action, notifier=self.notifier,
+            show_notice=self.show_banner)
         self._connect()
         self._restore()
         self.output.update_default()

@@ -8,6 +8,7 @@ this is what the window does around it. Why the button is disabled is decided by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton, QTa
 from vidgen_desktop import APP_NAME
 from vidgen_desktop.bridge.errors import ErrorInfo, error_info
 from vidgen_desktop.bridge.job_builder import build_ai_options, build_job
-from vidgen_desktop.bridge.narration import spoken_estimate_s
+from vidgen_desktop.bridge.narration import caption_font_notice, spoken_estimate_s
 from vidgen_desktop.bridge.output_path import creates_folder, ensure_folder
 from vidgen_desktop.bridge.render_gate import GateState, render_blocker
 from vidgen_desktop.bridge.services import Services
@@ -43,7 +44,7 @@ class RenderFlow(QObject):
     def __init__(self, window: QMainWindow, services: Services, *, loader: InputLoader, output: OutputController,
                  narration: NarrationController, hardware: HardwareController, progress: ProgressPanel,
                  tabs: QTabWidget, button: QPushButton, reason: QLabel, render_action: QAction,
-                 cancel_action: QAction, notifier: Notifier) -> None:
+                 cancel_action: QAction, notifier: Notifier, show_notice: Callable[[str], None]) -> None:
         super().__init__(window)
         self._window = window
         self._s = services
@@ -58,6 +59,7 @@ class RenderFlow(QObject):
         self._render_action = render_action
         self._cancel_action = cancel_action
         self._notifier = notifier
+        self._show_notice = show_notice
         self._poster: QImage | None = None
         self._last_result: Any = None
 
@@ -142,6 +144,9 @@ class RenderFlow(QObject):
             return False
         if output.exists() and not self.confirm_overwrite(output):
             return False
+        fonts = caption_font_notice(narration) if narration is not None else None
+        if fonts:  # told before the render starts; the captions are still drawn, with boxes for what is missing
+            self._show_notice(f"<b>Captions.</b> {fonts}")
         self._poster = None
         return self._s.controller.start(job, self._hardware.decision_for(job.tier), ai=ai, narration=narration)
 
