@@ -1,4 +1,4 @@
-"""What the command modules share: the voice engine names, the duration format, the progress printer."""
+"""What the command modules share: the voice engine names and the progress printer."""
 
 from __future__ import annotations
 
@@ -6,19 +6,11 @@ import json
 import sys
 from typing import TextIO
 
+from vidgen_desktop.core.formatting import clock
 from vidgen_desktop.core.progress import ProgressEvent
 
 #: The voice engines a command can ask for (``tts --engine``, ``render --voice-engine``).
 ENGINES = ("auto", "system", "bark", "xtts")
-
-
-def format_duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "--:--"
-    s = round(seconds)
-    h, rem = divmod(s, 3600)
-    m, s = divmod(rem, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 class ProgressPrinter:
@@ -40,10 +32,10 @@ class ProgressPrinter:
         if ev.stage == "render" and "clips" in ev.extra:
             where = ev.message or f"clip {ev.extra.get('clip')}/{ev.extra.get('clips')}"
             line = (f"rendering  {ev.fraction * 100:5.1f}%  {where}  "
-                    f"elapsed {format_duration(ev.elapsed_s)}  ETA {format_duration(ev.eta_s)}")
+                    f"elapsed {clock(ev.elapsed_s)}  ETA {clock(ev.eta_s)}")
         elif ev.stage == "render":
             line = (f"rendering  {ev.fraction * 100:5.1f}%  frame {ev.done}/{ev.total}  "
-                    f"elapsed {format_duration(ev.elapsed_s)}  ETA {format_duration(ev.eta_s)}")
+                    f"elapsed {clock(ev.elapsed_s)}  ETA {clock(ev.eta_s)}")
         else:
             line = f"{ev.stage:<10} {ev.message}"
         if self.tty:

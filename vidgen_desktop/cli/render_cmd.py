@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vidgen_desktop.cli.common import ProgressPrinter, format_duration
+from vidgen_desktop.cli.common import ProgressPrinter
 from vidgen_desktop.cli.interrupt import ctrl_c_cancels
 from vidgen_desktop.cli.narration_args import add_narration_arguments, check_narration_args, narration_from_args
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import UsageError
+from vidgen_desktop.core.formatting import clock
 from vidgen_desktop.core.jobs import (
     ASPECTS,
     RESOLUTION_PRESETS,
@@ -142,5 +143,5 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(summary))
     else:
         print(f"{result.output}  ({result.width}x{result.height}, {result.fps:g} fps, "
-              f"{format_duration(result.duration_s)}, {result.tier.label}, made in {result.elapsed_s:.1f} s)")
+              f"{clock(result.duration_s)}, {result.tier.label}, made in {result.elapsed_s:.1f} s)")
     return 0

@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vidgen_desktop.cli.common import ENGINES, ProgressPrinter, format_duration
+from vidgen_desktop.cli.common import ENGINES, ProgressPrinter
 from vidgen_desktop.cli.interrupt import ctrl_c_cancels
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import UsageError
+from vidgen_desktop.core.formatting import clock
 
 
 def register(sub: Any) -> None:
@@ -107,6 +108,6 @@ def run(args: argparse.Namespace) -> int:
                           "sentences": len(narration.sentences), "chunks": narration.chunks,
                           "elapsed_s": round(narration.elapsed_s, 2), "reason": choice.reason, "notes": notes}))
     else:
-        print(f"{narration.wav}  ({format_duration(narration.duration_s)}, {narration.description}, "
+        print(f"{narration.wav}  ({clock(narration.duration_s)}, {narration.description}, "
               f"{len(narration.sentences)} sentences, made in {narration.elapsed_s:.1f} s)")
     return 0

@@ -38,10 +38,9 @@ def eta_phrase(eta_s: float | None) -> str:
 
 
 def human_bytes(n: float) -> str:
-    """Decimal units like the hub and file managers show them: ``4.2 GB``, ``512 kB``."""
-    n = float(n)
-    for unit in ("B", "kB", "MB", "GB"):
-        if abs(n) < 1000:
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} TB"
+    """Decimal units like the hub and file managers show them: ``4.5 GB``, ``700 kB``, ``120 MB``."""
+    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if abs(n) >= scale:
+            value = n / scale
+            return f"{value:.1f} {unit}" if abs(value) < 100 else f"{value:.0f} {unit}"
+    return f"{n:.0f} B"

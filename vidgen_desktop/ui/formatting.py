@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
+from vidgen_desktop.core.formatting import clock, eta_phrase, human_bytes
 from vidgen_desktop.core.progress import ProgressEvent
 
 if TYPE_CHECKING:
@@ -23,27 +23,6 @@ def stage_label(stage: str) -> str:
     return STAGE_LABELS.get(stage, stage.replace("_", " ").capitalize())
 
 
-def clock(seconds: float) -> str:
-    """``0:08``, ``12:34``, ``1:02:03``: how a media player shows time."""
-    s = max(0, round(seconds))
-    h, rem = divmod(s, 3600)
-    m, s = divmod(rem, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
-
-
-def eta_phrase(eta_s: float | None) -> str:
-    """Rounded so it reads calmly: "about 40 s left", "about 3 min left"."""
-    if eta_s is None or math.isnan(eta_s):
-        return "estimating time left…"
-    if eta_s < 1.5:
-        return "almost done"
-    if eta_s < 60:
-        return f"about {math.ceil(eta_s / 5) * 5 if eta_s > 10 else round(eta_s)} s left"
-    if eta_s < 3600:
-        return f"about {round(eta_s / 60)} min left"
-    return f"about {eta_s / 3600:.1f} h left"
-
-
 def percent(event: ProgressEvent) -> int:
     return int(event.fraction * 100)
 
@@ -60,14 +39,8 @@ def progress_details(event: ProgressEvent) -> str:
 
 
 def size_text(n: float | None) -> str:
-    """Decimal units, as the hub and file managers show them: ``4.5 GB``, ``700 kB``."""
-    if not n:
-        return "—"
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if n >= scale:
-            value = n / scale
-            return f"{value:.1f} {unit}" if value < 100 else f"{value:.0f} {unit}"
-    return f"{n:.0f} B"
+    """A size for a table cell: a dash when there is none."""
+    return human_bytes(n) if n else "—"
 
 
 #: What a download is doing when it is not receiving bytes.

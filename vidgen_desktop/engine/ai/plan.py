@@ -44,6 +44,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from vidgen_desktop.core.formatting import rough_duration
 from vidgen_desktop.core.hardware import HardwareInfo
 from vidgen_desktop.core.jobs import Tier
 from vidgen_desktop.engine.ai.machine import Device, Machine, machine_for
@@ -181,8 +182,8 @@ class AiPlan:
         text = (f"{self.spec.tier.label}: {self.width}x{self.height}, {self.frames} frames per clip, "
                 f"{self.steps} steps on {where}; {self.settings_text()}; "
                 f"about {_gb(self.estimate.peak_gib)} of {self.machine.memory_word}, "
-                f"about {human_time(self.estimate.s_per_clip)} per {clip} clip "
-                f"({human_time(self.s_per_video_minute)} per minute of video)")
+                f"about {rough_duration(self.estimate.s_per_clip)} per {clip} clip "
+                f"({rough_duration(self.s_per_video_minute)} per minute of video)")
         if self.device == "cpu":
             text += ": very slow"
         if not self.fits:
@@ -205,14 +206,6 @@ class AiPlan:
 
 def _gb(gib: float) -> str:
     return f"{gib:.1f} GB" if gib < 10 else f"{gib:.0f} GB"
-
-
-def human_time(seconds: float) -> str:
-    if seconds < 90:
-        return f"{max(1, round(seconds))} s"
-    if seconds < 90 * 60:
-        return f"{round(seconds / 60)} min"
-    return f"{seconds / 3600:.1f} h"
 
 
 def generation_size(spec: ModelSpec, aspect: tuple[int, int], scale: float = 1.0) -> tuple[int, int]:

@@ -20,6 +20,7 @@ import numpy as np
 
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import CancelledError
+from vidgen_desktop.core.formatting import rough_duration
 from vidgen_desktop.core.jobs import Fit, Quality, RenderJob, Tier
 from vidgen_desktop.core.progress import EtaEstimator, ProgressCallback, ProgressEvent
 from vidgen_desktop.core.tiers import model_id
@@ -39,7 +40,7 @@ from vidgen_desktop.engine.ai.clips import (
 from vidgen_desktop.engine.ai.errors import ModelLoadError, TierFailed
 from vidgen_desktop.engine.ai.machine import Machine
 from vidgen_desktop.engine.ai.options import AiOptions, ChainFrom
-from vidgen_desktop.engine.ai.plan import AiPlan, Phase, effective_steps, human_time, plan_for, step_down
+from vidgen_desktop.engine.ai.plan import AiPlan, Phase, effective_steps, plan_for, step_down
 from vidgen_desktop.engine.ai.spec import spec_from_folder
 from vidgen_desktop.engine.canvas import fit_canvas, rgb_to_yuv420
 from vidgen_desktop.engine.image_io import open_image
@@ -346,7 +347,7 @@ class AiRenderer:
                     if tier in self.forced and not st.announced:
                         where = "on the CPU" if st.plan.device == "cpu" else f"on {st.plan.machine.name}"
                         self.notes.append(f"{tier.label} runs below its hardware requirements here ({where}): "
-                                          f"very slow, about {human_time(st.plan.estimate.s_per_clip)} per clip")
+                                          f"very slow, about {rough_duration(st.plan.estimate.s_per_clip)} per clip")
                     for n in st.plan.notes:
                         self.notes.append(n)
                     st.announced = True
