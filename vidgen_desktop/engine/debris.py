@@ -162,9 +162,9 @@ def _remove(entry: os.DirEntry[str]) -> bool:
     return True
 
 
-def sweep(folder: Path, *, now: float | None = None) -> SweepResult:
+def sweep(folder: Path) -> SweepResult:
     """Remove the app's orphaned temporary files and folders directly in ``folder`` (not below)."""
-    now = time.time() if now is None else now
+    now = time.time()
     removed: list[Path] = []
     kept: list[Path] = []
     try:
