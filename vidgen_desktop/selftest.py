@@ -6,8 +6,9 @@ names another Qt platform, e.g. ``xcb`` under Xvfb), loads the built-in sample t
 the "Try the sample" menu item does, renders it with Ken Burns through the window's own
 render path into a temporary data folder, checks the video (streams, size, duration,
 a non-blank frame), checks the model catalogue and the About box, and exits 0 when all
-is well, 1 otherwise. The Full edition (or ``VIDGEN_SELFTEST_AI=1``) also imports torch,
-diffusers and transformers and runs a tiny random-weight model.
+is well, 1 otherwise. The Full edition (or ``VIDGEN_SELFTEST_AI=1``) also imports torch and
+every class the AI and voice backends load (:data:`AI_CLASSES`), and runs a tiny
+random-weight model.
 
 The user's data folder is never touched: ``VIDGEN_HOME`` points at a fresh temporary
 folder for the run, removed afterwards unless the test fails or ``VIDGEN_SELFTEST_KEEP=1``.
@@ -38,6 +39,16 @@ DEFAULT_TIMEOUT_S = 300.0
 #: The self-test video: small and quick, still a real H.264 + AAC file.
 RESOLUTION, FPS, QUALITY = "480p", "15", "draft"
 EXPECTED_SIZE = (854, 480)
+#: Every class the backends load (``engine/ai/backends.py``, ``engine/tts/*.py``), by module: a frozen
+#: build that lacks one fails here, not at a user's first AI render. ``tests/packaging/test_selftest.py``
+#: reads those files and fails when this list and the code differ, so it cannot drift.
+AI_CLASSES: dict[str, tuple[str, ...]] = {
+    "diffusers": ("AnimateDiffSparseControlNetPipeline", "AnimateDiffVideoToVideoPipeline", "DDIMScheduler",
+                  "MotionAdapter", "SparseControlNetModel", "StableVideoDiffusionPipeline"),
+    "transformers": ("BarkModel", "BarkProcessor"),
+    "TTS.tts.configs.xtts_config": ("XttsConfig",),
+    "TTS.tts.models.xtts": ("Xtts",),
+}
 
 
 class Report:
@@ -166,7 +177,7 @@ def _check_video(rep: Report, path: Path, audio_s: float) -> None:
 
 def _check_ai(rep: Report) -> None:
     """The Full edition's AI stack imports and computes when frozen (lazy modules, sources for inspect/jit)."""
-    import importlib
+    import importlib.util
 
     try:
         torch = importlib.import_module("torch")
@@ -174,13 +185,17 @@ def _check_ai(rep: Report) -> None:
     except Exception as exc:  # noqa: BLE001
         rep.fail(f"torch: {type(exc).__name__}: {exc}")
         return
-    for module, names in (("diffusers", ("StableVideoDiffusionPipeline", "AnimateDiffPipeline", "MotionAdapter")),
-                          ("transformers", ("CLIPVisionModelWithProjection", "BarkModel"))):
+    coqui = importlib.util.find_spec("TTS") is not None  # the XTTS voice is optional even in the Full edition
+    for module, names in AI_CLASSES.items():
+        if module.startswith("TTS.") and not coqui:
+            rep.info(f"{module}: coqui-tts not installed (XTTS voice unavailable)")
+            continue
         try:
             mod = importlib.import_module(module)
             for name in names:
-                getattr(mod, name)
-            rep.ok(f"{module} {mod.__version__}: {', '.join(names)}")
+                getattr(mod, name)  # lazy modules (diffusers, transformers) import the class's code here
+            version = getattr(importlib.import_module(module.split(".")[0]), "__version__", "")
+            rep.ok(f"{module}{' ' + version if version else ''}: {', '.join(names)}")
         except Exception as exc:  # noqa: BLE001
             rep.fail(f"{module}: {type(exc).__name__}: {exc}")
     try:  # a real forward pass through a tiny random-weight model
@@ -193,14 +208,6 @@ def _check_ai(rep: Report) -> None:
         rep.check(tuple(out.shape) == (1, 32), "a tiny CLIP vision model runs")
     except Exception as exc:  # noqa: BLE001
         rep.fail(f"tiny model: {type(exc).__name__}: {exc}")
-    import importlib.util
-
-    if importlib.util.find_spec("TTS") is not None:
-        try:
-            importlib.import_module("TTS.tts.models.xtts")
-            rep.ok("coqui-tts XTTS imports")
-        except Exception as exc:  # noqa: BLE001
-            rep.fail(f"coqui-tts: {type(exc).__name__}: {exc}")
 
 
 class _Driver:
@@ -334,7 +341,9 @@ def run(*, stream: TextIO | None = None, timeout_s: float | None = None,
                 rep.fail(f"the sample sound cannot be read: {exc}")
             driver = _Driver(rep, timeout_s)
             if gui_runner is None:
-                from vidgen_desktop.ui.app import run_gui as gui_runner
+                from vidgen_desktop.ui.app import run_gui
+
+                gui_runner = run_gui
             code = gui_runner([], on_shown=driver.start)
             rep.check(code == 0, "window closed cleanly", f"exit code {code}")
             if driver.result is not None:

@@ -7,6 +7,7 @@ tests do not depend on main.py; cross-process cases run the same parser in a sub
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import re
@@ -18,11 +19,15 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backends import fail
 
 from tests.helpers.fake_hub import SVD_SELECTED, FakeHub, svd_repo_files
+from tests.helpers.keyrings import MemoryKeyring
 from vidgen_desktop.cli import models_cmd
 from vidgen_desktop.core.errors import VidGenError
+from vidgen_desktop.core.hub_settings import HubSettings, HubSettingsStore
 from vidgen_desktop.engine.models import diskspace
 from vidgen_desktop.engine.models.transfer import part_path
 
@@ -54,9 +59,19 @@ def hub() -> Iterator[FakeHub]:
         yield h
 
 
+@pytest.fixture(autouse=True)
+def _no_system_keyring() -> Iterator[None]:
+    """The machine's real keychain is never read or written; a test may install its own backend."""
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(before)
+
+
 @pytest.fixture()
 def home(tmp_path: Path, hub: FakeHub, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for var in (*_PROXY_VARS, "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_CACHE", "VIDGEN_MODELS_DIR"):
+    for var in (*_PROXY_VARS, "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_CACHE", "VIDGEN_MODELS_DIR",
+                "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("VIDGEN_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
@@ -168,6 +183,69 @@ def test_gated_repo_needs_a_token(home: Path, hub: FakeHub, capsys: pytest.Captu
     assert "access denied (HTTP 401)" in _error_line(capsys.readouterr().err)
     monkeypatch.setenv("HF_TOKEN", "t0k")
     assert _cli("download", "svd") == 0  # licence acceptance was remembered
+
+
+def test_offline_mode_refuses_before_any_request(home: Path, hub: FakeHub, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert _cli("download", "svd", "--accept-licence") == 1
+    err = capsys.readouterr().err
+    assert _error_line(err) == "error: Offline mode (HF_HUB_OFFLINE=1) is on: downloads are disabled"
+    assert "is distributed under" not in err  # refused before the licence question
+    assert list(hub.requests()) == []
+    assert _cli("source") == 0
+    assert "offline mode: on (HF_HUB_OFFLINE=1): downloads are disabled" in capsys.readouterr().out
+
+
+def test_the_cli_uses_the_mirror_and_token_the_window_saved(home: Path, hub: FakeHub,
+                                                            capsys: pytest.CaptureFixture[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saved settings < HF_ENDPOINT / HF_TOKEN < --endpoint."""
+    hub.add_repo(SVD_REPO, svd_repo_files(), gated=True, token="t0k")
+    monkeypatch.delenv("HF_ENDPOINT")
+    HubSettingsStore(home / "hub.json").save(HubSettings(endpoint=hub.url, token="t0k"))  # the window's dialog
+    assert _cli("download", "svd", "--accept-licence") == 0, capsys.readouterr().err
+    assert {r.headers.get("Authorization") for r in hub.requests() if "/api/" in r.path} == {"Bearer t0k"}
+    assert _cli("remove", "svd") == 0
+
+    dead = "http://127.0.0.1:9"
+    monkeypatch.setenv("HF_ENDPOINT", dead)  # the environment beats the saved mirror
+    assert _cli("download", "svd") == 1
+    assert _error_line(capsys.readouterr().err).startswith(f"error: cannot reach {dead}")
+    monkeypatch.setenv("HF_TOKEN", "wrong")  # ... and the saved token
+    assert _cli("--endpoint", hub.url, "download", "svd") == 1  # the flag beats the environment
+    assert "access denied (HTTP 403)" in _error_line(capsys.readouterr().err)
+    monkeypatch.delenv("HF_TOKEN")
+    assert _cli("--endpoint", hub.url, "download", "svd") == 0
+
+
+def test_source_saves_and_says_where_the_token_is_kept(home: Path, hub: FakeHub,
+                                                      capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HF_ENDPOINT")
+    monkeypatch.setattr("sys.stdin", io.StringIO("hf_from_stdin\n"))
+    assert _cli("source", "--set-endpoint", "https://mirror.example/", "--set-token") == 0
+    out = capsys.readouterr().out
+    hub_json = home / "hub.json"
+    assert f"saved to {hub_json}" in out and "endpoint: https://mirror.example (saved)" in out
+    assert f"token: set (saved in {hub_json})" in out
+    assert f"No system keyring is available, so the token is stored in {hub_json}" in out
+    assert json.loads(hub_json.read_text()) == {"endpoint": "https://mirror.example", "token": "hf_from_stdin"}
+
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    monkeypatch.setattr("sys.stdin", io.StringIO("hf_in_keychain\n"))
+    assert _cli("source", "--set-token") == 0
+    out = capsys.readouterr().out
+    assert f"token: set (saved in the system keyring ({MemoryKeyring.name}))" in out
+    assert "hf_in_keychain" not in hub_json.read_text() and "hf_in_keychain" in ring.secrets.values()
+    monkeypatch.setenv("HF_ENDPOINT", hub.url)
+    monkeypatch.setenv("HF_TOKEN", "hf_env")
+    assert _cli("source") == 0
+    out = capsys.readouterr().out
+    assert f"endpoint: {hub.url} (HF_ENDPOINT)" in out and "token: set (HF_TOKEN)" in out
+    assert _cli("source", "--clear-token") == 0 and ring.secrets == {}
+    assert _cli("source", "--set-endpoint", "ftp://nope") == 1
 
 
 def test_custom_entry_404(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

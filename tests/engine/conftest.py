@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,3 +31,29 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def kenburns_decision() -> TierDecision:
     """A real decision for this machine with no AI packages or models: Ken Burns."""
     return decide(probe_hardware({}, probe_torch=False), Availability())
+
+
+@pytest.fixture()
+def fake_ffmpeg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], Path]]:
+    """Install a shell script as the app's ffmpeg (``$VIDGEN_FFMPEG``); returns the file its child's pid goes to.
+
+    The script body runs after a ``sleep 300 &`` whose pid is written down, so a test can
+    check that stopping "ffmpeg" stopped what it started too. POSIX shells only.
+    """
+    if sys.platform == "win32":
+        pytest.skip("the fake ffmpeg is a POSIX shell script")
+    from vidgen_desktop.engine.ffmpeg import ffmpeg_exe
+
+    def install(body: str) -> Path:
+        script = tmp_path / "fake-ffmpeg"
+        child = tmp_path / "fake-ffmpeg.child"
+        script.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > '{child}'\n{body}\n")
+        script.chmod(0o755)
+        monkeypatch.setenv("VIDGEN_FFMPEG", str(script))
+        ffmpeg_exe.cache_clear()
+        return child
+
+    yield install
+    monkeypatch.delenv("VIDGEN_FFMPEG", raising=False)
+    ffmpeg_exe.cache_clear()
+

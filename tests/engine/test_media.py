@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import contextlib
 import subprocess
+import threading
+import time
 import wave
 from pathlib import Path
 
+import psutil
 import pytest
 
+from tests.helpers.processes import process_gone
 from tests.media_factory import textured_image, tone
-from vidgen_desktop.core.errors import InputError
+from vidgen_desktop.core.cancel import CancelToken
+from vidgen_desktop.core.errors import CancelledError, InputError
 from vidgen_desktop.engine.ffmpeg import ffmpeg_exe
 from vidgen_desktop.engine.media import audio_envelope, probe_audio
 
@@ -116,3 +122,41 @@ def test_envelope_follows_loudness(tmp_path: Path) -> None:
     assert env.shape == (100,)
     assert env[:45].max() < 0.01
     assert env[55:].min() > 0.05
+
+
+def test_a_file_that_never_finishes_reading_is_given_up(tmp_path: Path, fake_ffmpeg) -> None:  # type: ignore[no-untyped-def]
+    f = tone(tmp_path / "t.wav", 1.0)
+    child = fake_ffmpeg("sleep 300")
+    t0 = time.monotonic()
+    with pytest.raises(InputError, match="took longer than 1 s"):
+        probe_audio(f, timeout=1.0)
+    with pytest.raises(InputError, match="took longer than 1 s"):
+        audio_envelope(f, timeout=1.0)
+    assert time.monotonic() - t0 < 8
+    assert process_gone(int(child.read_text()))
+
+
+def test_a_cancelled_measurement_stops_ffmpeg(tmp_path: Path) -> None:
+    """The decode is frozen mid-way (a real ffmpeg that stops making progress), then cancelled."""
+    f = tone(tmp_path / "long.flac", 600.0, rate=8000, channels=1)
+    token = CancelToken()
+    frozen: list[psutil.Process] = []
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+
+    def freeze_then_cancel() -> None:
+        deadline = time.monotonic() + 30
+        while not frozen and time.monotonic() < deadline:
+            for p in psutil.Process().children(recursive=True):
+                with contextlib.suppress(psutil.Error):
+                    if p.pid not in before and "16000" in p.cmdline():  # the sample-counting decode
+                        p.suspend()
+                        frozen.append(p)
+            time.sleep(0.002)
+        token.cancel()
+
+    threading.Thread(target=freeze_then_cancel, daemon=True).start()
+    t0 = time.monotonic()
+    with pytest.raises(CancelledError):
+        probe_audio(f, cancel=token)
+    assert frozen and time.monotonic() - t0 < 30
+    assert process_gone(frozen[0].pid)

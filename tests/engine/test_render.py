@@ -3,12 +3,14 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
+from tests.helpers.processes import process_gone
 from tests.media_factory import decode_gray_frames, probe_text, textured_image, tone
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import CancelledError, InputError, OutputError
@@ -214,3 +216,16 @@ def _root_bypasses(folder: Path) -> bool:
         return False
     (folder / ".probe").unlink()
     return True
+
+
+def test_cancel_while_reading_the_audio_stops_ffmpeg(media, tmp_path: Path, fake_ffmpeg,  # type: ignore[no-untyped-def]
+                                                     kenburns_decision: TierDecision) -> None:
+    """The sound file's reader hangs (a drive that stopped answering): cancel still ends the render."""
+    child = fake_ffmpeg("sleep 300")
+    token = CancelToken()
+    threading.Timer(0.3, token.cancel).start()
+    t0 = time.monotonic()
+    with pytest.raises(CancelledError):
+        render(job(media, tmp_path / "out.mp4"), cancel=token, decision=kenburns_decision)
+    assert time.monotonic() - t0 < 3
+    assert process_gone(int(child.read_text())) and [*tmp_path.glob("*.mp4"), *tmp_path.glob(".*")] == []

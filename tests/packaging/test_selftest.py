@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import os
 import subprocess
@@ -57,3 +58,52 @@ def test_without_a_console_the_report_goes_to_a_log_file(tmp_path: Path, monkeyp
     stream.write("hello\n")
     stream.close()
     assert path.read_text() == "hello\n"
+
+
+def _classes_loaded_by(source: Path) -> set[tuple[str, str]]:
+    """(module, class) pairs a backend file loads lazily: ``m = importlib.import_module("diffusers")``
+    (or ``_mod(...)``) then ``m.SomeClass``, and ``importlib.import_module("TTS...").SomeClass``."""
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+
+    def imported(node: ast.AST) -> str | None:
+        if (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+                and (getattr(node.func, "attr", None) == "import_module" or getattr(node.func, "id", None) == "_mod")):
+            return node.args[0].value
+        return None
+
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            module = imported(node.value)
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                if module and isinstance(t, ast.Name):
+                    aliases[t.id] = module
+    found: set[tuple[str, str]] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr[:1].isupper():
+            module = aliases.get(node.value.id) if isinstance(node.value, ast.Name) else imported(node.value)
+            if module and module.split(".")[0] in ("diffusers", "transformers", "TTS"):
+                found.add((module, node.attr))
+    return found
+
+
+def test_the_self_test_checks_exactly_the_classes_the_backends_load() -> None:
+    engine = Path(selftest.__file__).parent / "engine"
+    used: set[tuple[str, str]] = set()
+    for source in [engine / "ai" / "backends.py", *sorted((engine / "tts").glob("*.py"))]:
+        used |= _classes_loaded_by(source)
+    checked = {(module, name) for module, names in selftest.AI_CLASSES.items() for name in names}
+    assert ("diffusers", "StableVideoDiffusionPipeline") in used and ("TTS.tts.models.xtts", "Xtts") in used
+    assert checked == used, "update selftest.AI_CLASSES to match the backends"
+
+
+@pytest.mark.slow
+def test_every_class_the_backends_load_exists_in_the_installed_packages() -> None:
+    out = io.StringIO()
+    rep = selftest.Report(out)
+    selftest._check_ai(rep)
+    text = out.getvalue()
+    assert rep.failures == [], text
+    assert "diffusers" in text and "StableVideoDiffusionPipeline" in text and "BarkModel" in text

@@ -4,13 +4,20 @@ Errors are raised as :class:`VidGenError` subclasses (``main`` prints ``error: <
 and exits 1). Progress goes to stderr: one self-updating line on a terminal, a line every
 few seconds otherwise. Ctrl-C cancels cleanly (exit 130) and keeps what was received;
 ``models cancel`` from another terminal does the same through a cancel-request file
-(see ``engine.models.control``). The endpoint is ``--endpoint``, else ``HF_ENDPOINT``; the
-token for gated models is ``HF_TOKEN`` (or the token ``huggingface-cli login`` saved).
+(see ``engine.models.control``).
+
+Where from: the endpoint is ``--endpoint``, else ``HF_ENDPOINT``, else the mirror saved in
+the window ("Download source…") or with ``models source --set-endpoint``, else
+huggingface.co. The token for gated models is ``HF_TOKEN``, else the one saved there (in
+the system keyring when there is one), else the one ``huggingface-cli login`` saved.
+``models source`` shows what is in effect and where the token is stored. With
+``HF_HUB_OFFLINE=1`` nothing is downloaded.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -20,16 +27,17 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from vidgen_desktop.core.cancel import CancelToken
-from vidgen_desktop.core.errors import CancelledError
+from vidgen_desktop.core.errors import CancelledError, UsageError
+from vidgen_desktop.core.hub_settings import HUB_SETTINGS_NAME, HubSettings, HubSettingsStore, hub_settings_store
 from vidgen_desktop.core.paths import app_paths
 from vidgen_desktop.engine.decide import listed_vram_gb
 from vidgen_desktop.engine.models.catalogue import KINDS
 from vidgen_desktop.engine.models.control import request_cancel, running_downloads
-from vidgen_desktop.engine.models.hub import resolve_endpoint
+from vidgen_desktop.engine.models.hub import env_token, is_offline, login_token, require_online, resolve_endpoint
 from vidgen_desktop.engine.models.licences import is_accepted
 from vidgen_desktop.engine.models.progress import DownloadProgress
 from vidgen_desktop.engine.models.store import ModelState, ModelStore
-from vidgen_desktop.engine.models.units import human_bytes, human_duration
+from vidgen_desktop.core.formatting import clock, human_bytes
 
 ENV_MODELS_DIR = "VIDGEN_MODELS_DIR"
 #: How long ``models cancel`` waits for the download to acknowledge.
@@ -43,7 +51,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--models-dir", type=Path, default=None,
                    help=f"model folder (default: ${ENV_MODELS_DIR} or the app's data folder)")
     p.add_argument("--endpoint", default=None,
-                   help="hub or mirror URL (default: $HF_ENDPOINT or https://huggingface.co)")
+                   help="hub or mirror URL (default: $HF_ENDPOINT, else the saved mirror, else https://huggingface.co)")
     sub = p.add_subparsers(dest="models_command", metavar="COMMAND", required=True)
 
     s = sub.add_parser("list", help="every model with its state, size and licence")
@@ -78,6 +86,15 @@ def register(subparsers: Any) -> None:
     s = sub.add_parser("path", help="print the model folder (or one model's folder)")
     s.add_argument("id", nargs="?")
 
+    s = sub.add_parser("source", help="show or save where models come from (mirror) and the access token",
+                       description="Without options: the endpoint and token in effect and where each comes from. "
+                                   "The saved values are the window's (Models > Download source...).")
+    s.add_argument("--set-endpoint", metavar="URL", default=None, help='save a mirror URL ("" for huggingface.co)')
+    token = s.add_mutually_exclusive_group()
+    token.add_argument("--set-token", action="store_true",
+                       help="save an access token (asked for without echo, or read from stdin when piped)")
+    token.add_argument("--clear-token", action="store_true", help="forget the saved access token")
+
     p.set_defaults(func=run)
 
 
@@ -88,8 +105,23 @@ def models_dir_from(args: argparse.Namespace) -> Path:
     return Path(env).expanduser() if env else app_paths().models
 
 
+def endpoint_from(args: argparse.Namespace) -> str:
+    """``--endpoint`` > ``HF_ENDPOINT`` > the saved mirror > huggingface.co (reads no keyring)."""
+    saved = HubSettingsStore(app_paths().home / HUB_SETTINGS_NAME, use_keyring=False).load_endpoint()
+    return resolve_endpoint(getattr(args, "endpoint", None), saved=saved)
+
+
+def token_from() -> str | None:
+    """``HF_TOKEN`` > the saved token (keyring or file) > ``huggingface-cli login`` (by the hub client)."""
+    return env_token() or hub_settings_store(app_paths()).load().token or None
+
+
 def run(args: argparse.Namespace) -> int:
-    store = ModelStore(models_dir_from(args), endpoint=getattr(args, "endpoint", None))
+    if args.models_command == "source":
+        return _source(args)
+    # Only a download needs the token: other commands never touch the keyring (no unlock prompt).
+    token = token_from() if args.models_command == "download" else None
+    store = ModelStore(models_dir_from(args), endpoint=endpoint_from(args), token=token)
     handler = _HANDLERS[args.models_command]
     return handler(store, args)
 
@@ -108,7 +140,7 @@ def _pair(done: int, total: int) -> str:
 def format_progress(p: DownloadProgress) -> str:
     pct = f"{p.fraction * 100:.0f}%"
     if p.phase == "download":
-        rate = f"{human_bytes(p.speed_bps)}/s  ETA {human_duration(p.eta_s)}"
+        rate = f"{human_bytes(p.speed_bps)}/s  ETA {clock(p.eta_s)}"
     else:
         rate = {"verify": "checking", "link": "from HF cache", "done": "done"}.get(p.phase, p.phase)
     name = p.file or "-"
@@ -155,7 +187,7 @@ def _list(store: ModelStore, args: argparse.Namespace) -> int:
     if args.json:
         out = {
             "models_dir": str(store.models_dir),
-            "endpoint": resolve_endpoint(getattr(args, "endpoint", None)),
+            "endpoint": endpoint_from(args),
             "models": [{**s.to_json_dict(), "vram_gb": listed_vram_gb(s.entry.tier, s.entry.vram_gb),
                         "downloading": s.id in running,
                         "licence_accepted": is_accepted(store.models_dir, s.entry)} for s in statuses],
@@ -180,6 +212,7 @@ def _list(store: ModelStore, args: argparse.Namespace) -> int:
 
 def _download(store: ModelStore, args: argparse.Namespace) -> int:
     entry = store.entry(args.id)
+    require_online()
     accept = bool(args.accept_licence)
     if entry.licences_to_accept and not accept and not is_accepted(store.models_dir, entry):
         for lic in entry.licences_to_accept:
@@ -281,6 +314,47 @@ def _path(store: ModelStore, args: argparse.Namespace) -> int:
     else:
         print(store.models_dir)
     return 0
+
+
+def _source(args: argparse.Namespace) -> int:
+    """Show (and with options, save) the download source, saying where each value comes from."""
+    store = hub_settings_store(app_paths())
+    saved = store.load()
+    if args.set_endpoint is not None or args.set_token or args.clear_token:
+        endpoint = saved.endpoint if args.set_endpoint is None else args.set_endpoint.strip().rstrip("/")
+        if endpoint and not endpoint.startswith(("http://", "https://")):
+            raise UsageError(f"{endpoint}: the endpoint must be an http:// or https:// URL")
+        token = "" if args.clear_token else (_read_token() if args.set_token else saved.token)
+        saved = HubSettings(endpoint=endpoint, token=token)
+        store.save(saved)
+        print(f"saved to {store.path}")
+    flag = getattr(args, "endpoint", None)
+    origin = ("--endpoint" if flag else "HF_ENDPOINT" if os.environ.get("HF_ENDPOINT")
+              else "saved" if saved.endpoint else "default")
+    print(f"endpoint: {resolve_endpoint(flag, saved=saved.endpoint)} ({origin})")
+    if env_token():
+        token_text = "set (HF_TOKEN)"
+    elif saved.token:
+        token_text = f"set (saved in {store.token_location})"
+    elif login_token():
+        token_text = "set (huggingface-cli login)"
+    else:
+        token_text = "none (gated models need one)"
+    print(f"token: {token_text}")
+    print(store.storage_note)
+    if is_offline():
+        print("offline mode: on (HF_HUB_OFFLINE=1): downloads are disabled")
+    return 0
+
+
+def _read_token() -> str:
+    if sys.stdin is not None and sys.stdin.isatty():
+        text = getpass.getpass("Hugging Face access token: ")
+    else:
+        text = sys.stdin.readline() if sys.stdin is not None else ""
+    if not text.strip():
+        raise UsageError("no token given (use --clear-token to forget the saved one)")
+    return text.strip()
 
 
 _HANDLERS = {

@@ -3,8 +3,10 @@
 Frames go through a small bounded queue (one chunk, ~24 MB) to a writer thread, so
 warping the next frames overlaps with ffmpeg encoding the last ones while memory
 stays flat whatever the length. The
-file is written beside the target under a temporary name and renamed only on
-success; cancel or failure removes it.
+file is written beside the target under a temporary name that names this process
+(:mod:`.debris`) and renamed only on success; cancel or failure removes it, and a
+killed render's file is removed by the next render into that folder. Cancel always
+returns promptly: an ffmpeg that stops reading or never exits is killed.
 """
 
 from __future__ import annotations
@@ -15,17 +17,22 @@ import subprocess
 import sys
 import tempfile
 import threading
-import uuid
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import OutputError, RenderError
 from vidgen_desktop.core.jobs import Quality
-from vidgen_desktop.engine.ffmpeg import detached_process_kwargs, ffmpeg_exe
+from vidgen_desktop.engine.debris import owned_name, sweep_for_render
+from vidgen_desktop.engine.ffmpeg import detached_process_kwargs, ffmpeg_exe, reap
 from vidgen_desktop.engine.media import AudioInfo
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 OUTPUT_EXTENSIONS = frozenset({".mp4", ".m4v", ".mov"})
 #: x264 settings per quality: (preset, crf, audio bitrate).
@@ -35,6 +42,8 @@ X264 = {Quality.DRAFT: ("superfast", 26, "128k"), Quality.STANDARD: ("veryfast",
 CHUNK_BYTES = 24 << 20
 #: Linux lets a pipe buffer grow to 1 MiB (default 64 KiB): fewer wake-ups per frame.
 PIPE_BYTES = 1 << 20
+#: How often a blocked hand-over to ffmpeg looks at the cancel token.
+_POLL_S = 0.1
 
 Planes = tuple["bytes | memoryview", ...]
 
@@ -69,9 +78,9 @@ def check_output_path(output: Path) -> None:
         raise OutputError(f"{folder}: the output folder does not exist")
     if output.is_dir():
         raise OutputError(f"{output}: is a folder; give a file name ending in .mp4")
+    probe = folder / owned_name("vidgen", kind="write-test")
     try:
-        fd, probe = tempfile.mkstemp(prefix=".vidgen-write-test-", dir=folder)
-        os.close(fd)
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         os.unlink(probe)
     except OSError as exc:
         raise OutputError(f"{folder}: the output folder is not writable ({exc.strerror or exc})") from None
@@ -118,16 +127,17 @@ class VideoEncoder:
         self.settings = settings
         self.audio = audio
         self.cancel = cancel
-        self.temp = output.with_name(f".{output.stem}.{uuid.uuid4().hex[:8]}.partial{output.suffix}")
+        self.temp = output.with_name(owned_name(output.stem, output.suffix))
         self._queue: queue.Queue[Planes | None] = queue.Queue(maxsize=settings.frames_per_chunk)
         self._proc: subprocess.Popen[bytes] | None = None
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
         self._thread: threading.Thread | None = None
         self._write_error: BaseException | None = None
         self._finished = False
         self.frames_written = 0
 
-    def __enter__(self) -> VideoEncoder:
+    def __enter__(self) -> Self:
+        sweep_for_render(self.output.parent)  # what killed renders left here and in the temp folder
         cmd = ffmpeg_command(self.settings, self.audio, self.temp)
         try:
             self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
@@ -157,13 +167,13 @@ class VideoEncoder:
                 pass
 
     def _put(self, item: Planes | None) -> None:
+        """Hand ``item`` to the writer; gives up on cancel, and on a dead encoder unless it is the end marker."""
         while True:
-            if self.cancel.cancelled and item is not None:
-                self.cancel.raise_if_cancelled()
+            self.cancel.raise_if_cancelled()
             if self._write_error is not None and item is not None:
                 raise RenderError(f"the video encoder stopped: {self._ffmpeg_error()}")
             try:
-                self._queue.put(item, timeout=0.1)
+                self._queue.put(item, timeout=_POLL_S)
                 return
             except queue.Full:
                 continue
@@ -174,13 +184,15 @@ class VideoEncoder:
         self.frames_written += 1
 
     def finish(self) -> Path:
-        """Close the stream, wait for ffmpeg, move the file into place."""
+        """Close the stream, wait for ffmpeg, move the file into place. Cancel interrupts every wait."""
         self._put(None)
         assert self._proc is not None and self._thread is not None
-        self._thread.join()
+        while self._thread.is_alive():  # blocked while ffmpeg does not read: cancel must still get through
+            self._thread.join(timeout=_POLL_S)
+            self.cancel.raise_if_cancelled()
         while True:
             try:
-                rc = self._proc.wait(timeout=0.2)
+                rc = self._proc.wait(timeout=_POLL_S)
                 break
             except subprocess.TimeoutExpired:
                 self.cancel.raise_if_cancelled()
@@ -205,21 +217,18 @@ class VideoEncoder:
         self._stderr.close()
 
     def _abort(self) -> None:
+        """Kill ffmpeg (a dead pipe wakes the writer), stop the writer, remove the partial file; bounded."""
         proc = self._proc
-        if proc is not None and proc.poll() is None:
-            proc.kill()
-        # The pipe is dead once ffmpeg is killed: the writer drains the queue until it sees None.
+        if proc is not None:
+            reap(proc)
         thread = self._thread
-        for _ in range(100):
-            if thread is None or not thread.is_alive():
-                break
+        deadline = time.monotonic() + 5.0
+        while thread is not None and thread.is_alive() and time.monotonic() < deadline:
             try:
-                self._queue.put_nowait(None)
+                self._queue.put_nowait(None)  # the writer drains the queue until it sees None
             except queue.Full:
                 pass
             thread.join(timeout=0.05)
-        if proc is not None:
-            proc.wait()
         try:
             self.temp.unlink(missing_ok=True)
         except OSError:

@@ -6,6 +6,7 @@ duration comes from decoding the audio and counting samples.
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import tempfile
@@ -15,8 +16,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import InputError
-from vidgen_desktop.engine.ffmpeg import detached_process_kwargs, ffmpeg_exe, run_ffmpeg
+from vidgen_desktop.engine.ffmpeg import PROBE_TIMEOUT_S, FFmpegTimeoutError, ProcessGuard, run_ffmpeg, start_ffmpeg
 
 AUDIO_EXTENSIONS = frozenset(
     {".wav", ".wave", ".mp3", ".m4a", ".aac", ".flac", ".ogg", ".oga", ".opus", ".wma", ".aif", ".aiff", ".caf",
@@ -24,6 +26,8 @@ AUDIO_EXTENSIONS = frozenset(
 )
 #: Rate used when decoding only to count samples: 1/16000 s is far below one video frame.
 _MEASURE_RATE = 16000
+#: Decoding a whole sound track (ffmpeg decodes hours of MP3 in a minute or two).
+DECODE_TIMEOUT_S = 900.0
 
 
 @dataclass(frozen=True)
@@ -70,9 +74,18 @@ def _check_readable(path: Path, what: str) -> None:
         raise InputError(path, "is empty (0 bytes)")
 
 
-def probe_streams(path: Path) -> tuple[list[StreamInfo], float | None]:
+def _timed_out(path: Path, exc: FFmpegTimeoutError) -> InputError:
+    return InputError(path, f"reading it took longer than {exc.timeout:.0f} s, so it was given up",
+                      hint="is it on a slow or disconnected drive? copy it to a local folder and try again")
+
+
+def probe_streams(path: Path, *, timeout: float = PROBE_TIMEOUT_S,
+                  cancel: CancelToken | None = None) -> tuple[list[StreamInfo], float | None]:
     """Streams ffmpeg sees in ``path`` and the container's claimed duration."""
-    proc = run_ffmpeg(["-i", str(path)], timeout=60)
+    try:
+        proc = run_ffmpeg(["-i", str(path)], timeout=timeout, cancel=cancel, what=f"reading {path.name}")
+    except FFmpegTimeoutError as exc:
+        raise _timed_out(path, exc) from None
     text = proc.stderr.decode("utf-8", "replace")
     streams: list[StreamInfo] = []
     for line in text.splitlines():
@@ -101,9 +114,9 @@ def probe_streams(path: Path) -> tuple[list[StreamInfo], float | None]:
     return streams, duration
 
 
-def _decode_cmd(path: Path, rate: int, fmt: str) -> list[str]:
-    return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0", "-vn", "-sn",
-            "-dn", "-ac", "1", "-ar", str(rate), "-f", fmt, "-"]
+def _decode_args(path: Path, rate: int, fmt: str) -> list[str]:
+    return ["-v", "error", "-i", str(path), "-map", "0:a:0", "-vn", "-sn", "-dn", "-ac", "1", "-ar", str(rate),
+            "-f", fmt, "-"]
 
 
 def _decode_error(path: Path, stderr: bytes) -> InputError:
@@ -111,27 +124,35 @@ def _decode_error(path: Path, stderr: bytes) -> InputError:
     return InputError(path, f"audio could not be decoded ({err[-1] if err else 'ffmpeg failed'})")
 
 
-def _count_samples(path: Path, rate: int) -> int:
+def _count_samples(path: Path, rate: int, timeout: float, cancel: CancelToken | None) -> int:
     """Decode the first audio stream to mono s16 at ``rate`` and count samples, streaming (flat memory)."""
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(_decode_cmd(path, rate, "s16le"), stdout=subprocess.PIPE, stderr=err,
-                                **detached_process_kwargs())
+        proc = start_ffmpeg(_decode_args(path, rate, "s16le"), stdout=subprocess.PIPE, stderr=err)
         assert proc.stdout is not None
         total = 0
-        while chunk := proc.stdout.read(1 << 20):
-            total += len(chunk)
-        proc.wait()
+        with ProcessGuard(proc, what=f"decoding {path.name}", timeout=timeout, cancel=cancel) as guard, proc.stdout:
+            while chunk := proc.stdout.read(1 << 20):
+                total += len(chunk)
+            proc.wait()
+        try:
+            guard.check()
+        except FFmpegTimeoutError as exc:
+            raise _timed_out(path, exc) from None
         if proc.returncode != 0 and total == 0:
             err.seek(0)
             raise _decode_error(path, err.read())
     return total // 2
 
 
-def probe_audio(path: Path | str) -> AudioInfo:
-    """Validate an audio (or video-with-audio) file and measure its real duration."""
+def probe_audio(path: Path | str, *, cancel: CancelToken | None = None,
+                timeout: float = DECODE_TIMEOUT_S) -> AudioInfo:
+    """Validate an audio (or video-with-audio) file and measure its real duration.
+
+    ``timeout`` bounds the decode that measures it; the header read has its own, shorter one.
+    """
     path = Path(path)
     _check_readable(path, "an audio file")
-    streams, header_duration = probe_streams(path)
+    streams, header_duration = probe_streams(path, timeout=min(timeout, PROBE_TIMEOUT_S), cancel=cancel)
     audio = [s for s in streams if s.kind == "audio"]
     if not audio:
         if any(s.kind == "video" for s in streams):
@@ -142,7 +163,7 @@ def probe_audio(path: Path | str) -> AudioInfo:
             raise InputError(path, "is not an audio file ffmpeg can read (unknown or corrupt format)")
         raise InputError(path, "has no audio stream")
     first = audio[0]
-    duration = _count_samples(path, _MEASURE_RATE) / _MEASURE_RATE
+    duration = _count_samples(path, _MEASURE_RATE, timeout, cancel) / _MEASURE_RATE
     if duration <= 0.0:
         raise InputError(path, "contains no sound (0 seconds of audio)")
     profile_m = re.match(r"\s*\(([^)]+)\)", first.detail)
@@ -157,17 +178,21 @@ def probe_audio(path: Path | str) -> AudioInfo:
     )
 
 
-def audio_envelope(path: Path | str, points: int = 400) -> npt.NDArray[np.float32]:
+def audio_envelope(path: Path | str, points: int = 400, *, timeout: float = DECODE_TIMEOUT_S,
+                   cancel: CancelToken | None = None) -> npt.NDArray[np.float32]:
     """Peak amplitude in ``points`` equal slices of the sound, in [0, 1], for a waveform view."""
     path = Path(path)
     # 2 kHz is plenty for a picture of loudness and keeps hours of audio small (s16: 14 MB per hour).
-    proc = subprocess.run(_decode_cmd(path, 2000, "s16le"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          check=False, **detached_process_kwargs())
+    try:
+        proc = run_ffmpeg(_decode_args(path, 2000, "s16le"), timeout=timeout, cancel=cancel,
+                          what=f"decoding {path.name}")
+    except FFmpegTimeoutError as exc:
+        raise _timed_out(path, exc) from None
     if proc.returncode != 0 and not proc.stdout:
         raise _decode_error(path, proc.stderr)
     samples = np.abs(np.frombuffer(proc.stdout, dtype=np.int16).astype(np.float32)) / 32768.0
     if samples.size == 0 or points <= 0:
         return np.zeros(max(points, 0), dtype=np.float32)
     edges = np.linspace(0, samples.size, points + 1).astype(np.int64)
-    peaks = np.array([samples[a:b].max() if b > a else 0.0 for a, b in zip(edges[:-1], edges[1:])], np.float32)
+    peaks = np.array([samples[a:b].max() if b > a else 0.0 for a, b in itertools.pairwise(edges)], np.float32)
     return np.clip(peaks, 0.0, 1.0)

@@ -70,7 +70,7 @@ class RenderPlan:
     ai_forced: tuple[Tier, ...] = ()
 
 
-def validate_inputs(job: RenderJob) -> AudioInfo:
+def validate_inputs(job: RenderJob, cancel: CancelToken | None = None) -> AudioInfo:
     """Cheap checks first, so mistakes are reported before any work (or any file) is made."""
     img_ext, aud_ext = job.image.suffix.lower(), job.audio.suffix.lower()
     if img_ext in AUDIO_EXTENSIONS - IMAGE_EXTENSIONS and aud_ext in IMAGE_EXTENSIONS:
@@ -81,7 +81,7 @@ def validate_inputs(job: RenderJob) -> AudioInfo:
             raise OutputError(f"{job.output}: the output would overwrite an input file")
     check_output_path(job.output)
     image_size(job.image)  # header only: a wrong or swapped file fails before the audio is decoded
-    return probe_audio(job.audio)
+    return probe_audio(job.audio, cancel=cancel)
 
 
 def plan_render(job: RenderJob, audio: AudioInfo, decision: TierDecision, image_size: tuple[int, int],
@@ -150,7 +150,7 @@ def render(
         on_progress(ProgressEvent(stage, done, total, time.monotonic() - t0, eta, message, preview=preview))
 
     emit("probe", message="reading the audio and the picture")
-    audio = validate_inputs(job)
+    audio = validate_inputs(job, cancel)
     cancel.raise_if_cancelled()
     if decision is None:
         hardware, decision = decide_tier(job.tier)

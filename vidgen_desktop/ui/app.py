@@ -24,7 +24,7 @@ from vidgen_desktop import APP_NAME, __version__
 from vidgen_desktop.bridge.errors import ExceptionHooks
 from vidgen_desktop.bridge.logging_setup import setup_logging
 from vidgen_desktop.bridge.services import create_services
-from vidgen_desktop.core.paths import app_paths
+from vidgen_desktop.core.paths import AppPaths, app_paths
 
 log = logging.getLogger(__name__)
 _T0 = time.perf_counter()
@@ -117,6 +117,8 @@ def run_gui(argv: Sequence[str] = (), *, on_shown: Callable[[], None] | None = N
 
     def shown() -> None:
         log.info("window shown %.3f s after the UI module was imported", time.perf_counter() - _T0)
+        services.tasks.spawn(services.tasks.run(_sweep_leftovers, paths, services.settings.output.folder),
+                             name="sweep leftovers")
         if on_shown is not None:
             on_shown()
 
@@ -138,6 +140,14 @@ def run_gui(argv: Sequence[str] = (), *, on_shown: Callable[[], None] | None = N
         asyncio.set_event_loop(None)
         log.info("VidGen closed")
     return 0
+
+
+def _sweep_leftovers(paths: AppPaths, output_folder: str) -> None:
+    """Temporary files of renders that were killed (on the pool, after the first paint)."""
+    from vidgen_desktop.engine.ai.checkpoint import CHECKPOINT_DIR
+    from vidgen_desktop.engine.debris import sweep_at_start
+
+    sweep_at_start([paths.outputs, *([Path(output_folder)] if output_folder else [])], paths.cache / CHECKPOINT_DIR)
 
 
 def _loop_exception_handler(report: Callable[[BaseException], object]) -> Callable[[asyncio.AbstractEventLoop, dict[str, object]], None]:

@@ -12,7 +12,6 @@ from vidgen_desktop.engine.models.catalogue import KINDS, Source, load_builtin_c
 from vidgen_desktop.engine.models.hub import RemoteFile, _next_link, resolve_endpoint
 from vidgen_desktop.engine.models.progress import DownloadProgress, ProgressMeter
 from vidgen_desktop.engine.models.selection import missing_required, select_files
-from vidgen_desktop.engine.models.units import human_bytes, human_duration
 
 
 def test_catalogue_is_package_data_with_every_model_the_tiers_use() -> None:
@@ -124,16 +123,6 @@ def test_meter_throttles_events() -> None:
     now[0] = 0.2
     m.add(10, network=True)
     assert len(events) == 2
-
-
-def test_formatting() -> None:
-    assert human_bytes(999) == "999 B"
-    assert human_bytes(4_100_000_000) == "4.1 GB"
-    assert human_bytes(48_000_000) == "48.0 MB"
-    assert human_duration(None) == "--"
-    assert human_duration(48) == "48s"
-    assert human_duration(62) == "1m02s"
-    assert human_duration(7500) == "2h05m"
 
 
 def test_endpoint_and_link_parsing(monkeypatch: pytest.MonkeyPatch) -> None:

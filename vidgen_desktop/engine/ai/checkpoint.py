@@ -7,8 +7,13 @@ fps, resolution) are left out, so a re-render at another fps reuses the clips. E
 clip is a folder ``clip-00003/`` of lossless PNG frames at the generation size plus
 ``meta.json`` (its :class:`ClipSpec` and the model it came from). A clip is written
 into a temporary folder and renamed into place when complete, so a kill at any moment
-leaves either a whole clip or none. The key folder is removed after a successful
-render; folders untouched for :data:`STALE_DAYS` are pruned at the next AI render.
+leaves either a whole clip or none; the temporary folder names its process
+(:mod:`vidgen_desktop.engine.debris`), so a killed render's half-written clip is swept
+while its finished clips stay for the resume. The key folder is removed after a
+successful render; folders untouched for :data:`STALE_DAYS` are pruned at the next AI
+render. Frames are read and written as bytes (``np.fromfile`` / ``tofile`` around
+OpenCV's in-memory codecs): ``cv2.imread`` cannot open paths outside the ANSI code
+page on Windows.
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ import json
 import os
 import shutil
 import time
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from vidgen_desktop.engine.ai.clips import ClipSpec, Frames
+from vidgen_desktop.engine.debris import owned_name, sweep
 
 CHECKPOINT_DIR = "ai-clips"
 FORMAT = 1
@@ -83,14 +88,14 @@ class CheckpointStore:
 
         self.dir.mkdir(parents=True, exist_ok=True)
         final = self._clip_dir(spec.index)
-        tmp = self.dir / f".tmp-{spec.index:05d}-{uuid.uuid4().hex[:8]}"
+        tmp = self.dir / owned_name(final.name)
         tmp.mkdir()
         try:
             for i, frame in enumerate(frames):
                 ok, buf = cv2.imencode(".png", cv2.cvtColor(frame, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_PNG_COMPRESSION, 1])
                 if not ok:
                     raise OSError("could not encode a checkpoint frame")
-                (tmp / f"{i:04d}.png").write_bytes(buf.tobytes())
+                buf.tofile(tmp / f"{i:04d}.png")
             meta = {"format": FORMAT, "spec": spec.to_dict(), "model": model, "count": int(frames.shape[0]),
                     "size": [int(frames.shape[2]), int(frames.shape[1])], "saved_at": time.time()}
             (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
@@ -121,7 +126,8 @@ class CheckpointStore:
                 raise ValueError("inconsistent checkpoint")
             frames = np.empty((count, h, w, 3), np.uint8)
             for i in range(count):
-                bgr = cv2.imread(str(d / f"{i:04d}.png"), cv2.IMREAD_COLOR)
+                data = np.fromfile(d / f"{i:04d}.png", np.uint8)
+                bgr = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
                 if bgr is None or bgr.shape != (h, w, 3):
                     raise ValueError(f"frame {i} unreadable")
                 frames[i] = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
@@ -141,15 +147,18 @@ class CheckpointStore:
 
 
 def prune_stale(root: Path, keep: str, max_age_days: float = STALE_DAYS) -> None:
-    """Delete other renders' checkpoints not touched for ``max_age_days``."""
+    """Delete other renders' checkpoints not touched for ``max_age_days``, and half-written clips
+    of renders that were killed (in every key folder, ``keep`` included)."""
     cutoff = time.time() - max_age_days * 86400
     try:
         entries = list(root.iterdir())
     except OSError:
         return
     for d in entries:
-        if d.name == keep or not d.is_dir():
+        if not d.is_dir():
             continue
         with contextlib.suppress(OSError):
-            if d.stat().st_mtime < cutoff:
+            if d.name != keep and d.stat().st_mtime < cutoff:
                 shutil.rmtree(d, ignore_errors=True)
+                continue
+        sweep(d)

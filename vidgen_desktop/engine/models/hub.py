@@ -9,9 +9,11 @@ deleted or orphaned) and it would make the base install heavier. The protocol is
 * ``GET /{repo}/resolve/{sha}/{path}`` with ``Range`` -> the bytes, often after a 302 to
   a CDN host.
 
-The endpoint is ``HF_ENDPOINT`` (mirrors) unless given; proxies come from the usual
-``*_proxy`` environment variables through urllib. The token is sent to the endpoint's
-own host only: never to the CDN a redirect points at.
+The endpoint is the one given, else ``HF_ENDPOINT`` (mirrors), else the one saved in the
+window; proxies come from the usual ``*_proxy`` environment variables through urllib.
+The token is sent to the endpoint's own host only: never to the CDN a redirect points at.
+With ``HF_HUB_OFFLINE=1`` (huggingface_hub's switch) no request is ever made: every call
+raises :class:`OfflineModeError`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import IO, Any
 
 from vidgen_desktop import __version__
 from vidgen_desktop.core.cancel import CancelToken
+from vidgen_desktop.core.hub_settings import DEFAULT_ENDPOINT
 from vidgen_desktop.engine.models.errors import (
     AccessDeniedError,
     EndpointUnreachableError,
@@ -39,23 +42,48 @@ from vidgen_desktop.engine.models.errors import (
     RemoteServerError,
 )
 
-DEFAULT_ENDPOINT = "https://huggingface.co"
 #: Statuses worth another try: the server is busy or briefly broken.
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
-def resolve_endpoint(endpoint: str | None = None) -> str:
-    """The given endpoint, else ``HF_ENDPOINT``, else huggingface.co; no trailing slash."""
-    return (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+class OfflineModeError(ModelError):
+    """``HF_HUB_OFFLINE`` is set: the user asked for no network access at all."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Offline mode (HF_HUB_OFFLINE=1) is on: downloads are disabled",
+            hint="unset HF_HUB_OFFLINE to download, or install a model from a folder with "
+            "`vidgen-desktop models import ID FOLDER`",
+        )
 
 
-def resolve_token(token: str | None = None) -> str | None:
-    """The given token, else ``HF_TOKEN``, else the token file ``huggingface-cli login`` saved."""
-    if token:
-        return token
+def is_offline() -> bool:
+    """huggingface_hub's switch (``HF_HUB_OFFLINE``, or the older ``TRANSFORMERS_OFFLINE``) is on."""
+    value = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or ""
+    return value.strip().upper() in ("1", "ON", "YES", "TRUE")
+
+
+def require_online() -> None:
+    """Raise :class:`OfflineModeError` in offline mode (before asking anything of the user)."""
+    if is_offline():
+        raise OfflineModeError()
+
+
+def resolve_endpoint(endpoint: str | None = None, *, saved: str = "") -> str:
+    """The given endpoint, else ``HF_ENDPOINT``, else ``saved`` (the window's), else huggingface.co."""
+    return (endpoint or os.environ.get("HF_ENDPOINT") or saved or DEFAULT_ENDPOINT).rstrip("/")
+
+
+def env_token() -> str | None:
+    """``HF_TOKEN`` (or the older ``HUGGING_FACE_HUB_TOKEN``), if set."""
     for var in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"):
-        if os.environ.get(var):
+        if os.environ.get(var, "").strip():
             return os.environ[var].strip()
+    return None
+
+
+def login_token() -> str | None:
+    """The token file ``huggingface-cli login`` saved (``HF_TOKEN_PATH`` or ``$HF_HOME/token``)."""
     candidates = []
     if os.environ.get("HF_TOKEN_PATH"):
         candidates.append(Path(os.environ["HF_TOKEN_PATH"]).expanduser())
@@ -71,6 +99,11 @@ def resolve_token(token: str | None = None) -> str | None:
         if text:
             return text
     return None
+
+
+def resolve_token(token: str | None = None, *, saved: str = "") -> str | None:
+    """The given token, else ``HF_TOKEN``, else ``saved`` (the window's), else the CLI login's."""
+    return token or env_token() or saved or login_token()
 
 
 @dataclass(frozen=True)
@@ -169,6 +202,7 @@ class HubClient:
     def open(self, url: str, *, what: str, headers: dict[str, str] | None = None,
              timeout: float | None = None) -> HTTPResponse:
         """GET ``url``; maps statuses to typed errors, raises :class:`TransientHTTPError` for retryable ones."""
+        require_online()
         req = self._request(url, headers)
         try:
             resp: HTTPResponse = self._opener.open(req, timeout=timeout or self.timeout)

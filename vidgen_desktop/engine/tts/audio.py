@@ -14,15 +14,19 @@ import math
 import os
 import re
 import subprocess
-import uuid
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from vidgen_desktop.core.errors import InputError, OutputError, RenderError
+from vidgen_desktop.engine.debris import owned_name
 from vidgen_desktop.engine.ffmpeg import detached_process_kwargs, ffmpeg_exe
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 Samples = npt.NDArray[np.float32]
 
@@ -135,7 +139,7 @@ class PcmSpool:
     def __init__(self, folder: Path, rate: int | None = None) -> None:
         self.folder = folder
         self.rate = rate
-        self.path = folder / f".narration-{uuid.uuid4().hex[:8]}.f32"
+        self.path = folder / owned_name("narration", ".f32")
         self._fh = self.path.open("wb")
         self.samples = 0
 
@@ -169,7 +173,7 @@ class PcmSpool:
         self.close()
         self.path.unlink(missing_ok=True)
 
-    def __enter__(self) -> PcmSpool:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -201,7 +205,7 @@ def _atomic_target(out_path: Path) -> Path:
         raise OutputError(f"{folder}: the output folder does not exist")
     if out_path.is_dir():
         raise OutputError(f"{out_path}: is a folder; give a file name ending in .wav")
-    return folder / f".{out_path.stem}.{uuid.uuid4().hex[:8]}.partial.wav"
+    return folder / owned_name(out_path.stem, ".wav")
 
 
 def finish_wav(spool: PcmSpool, out_path: Path, *, rate: int = OUTPUT_RATE, normalize: bool = True) -> int:
