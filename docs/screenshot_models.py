@@ -26,7 +26,7 @@ def main() -> int:
         os.environ.pop(var, None)
 
     from tests.helpers.fake_hub import FakeHub, svd_repo_files, tts_repo_files
-    from vidgen_desktop.bridge.hub_settings import HubSettings
+    from vidgen_desktop.core.hub_settings import HubSettings
     from vidgen_desktop.core.paths import app_paths
     from vidgen_desktop.engine.models import ModelStore
     from vidgen_desktop.ui import app as gui

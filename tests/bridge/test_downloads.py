@@ -8,9 +8,6 @@ sentences the panel shows.
 
 from __future__ import annotations
 
-import os
-import stat
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,7 +22,7 @@ from tests.helpers.hub_fixtures import SVD_REPO, clean_hub_env, fast_store_optio
 from vidgen_desktop.bridge import threads
 from vidgen_desktop.bridge.download_errors import describe_download_error
 from vidgen_desktop.bridge.downloads import DownloadManager
-from vidgen_desktop.bridge.hub_settings import HubSettings, HubSettingsStore
+from vidgen_desktop.core.hub_settings import HubSettings, HubSettingsStore
 from vidgen_desktop.core.paths import AppPaths
 from vidgen_desktop.engine.models import errors as e
 
@@ -148,50 +145,6 @@ def test_shutdown_mid_download_joins_the_thread(qtbot: QtBot, manager: DownloadM
 def test_no_thread_until_the_first_download(manager: DownloadManager) -> None:
     assert "vidgen-download" not in threads.running_threads()
     assert not manager.busy and manager.current is None
-
-
-# ---------------------------------------------------------------------------- settings
-
-
-def test_hub_settings_round_trip_and_private_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    store = HubSettingsStore(tmp_path / "hub.json", use_keyring=False)
-    assert store.load() == HubSettings()
-    assert not store.uses_keyring and store.token_location == str(tmp_path / "hub.json")
-    store.save(HubSettings(endpoint="https://mirror.example/", token="hf_secret"))
-    again = HubSettingsStore(tmp_path / "hub.json", use_keyring=False).load()
-    assert again.endpoint == "https://mirror.example/" and again.token == "hf_secret"
-    assert again.effective_endpoint == "https://mirror.example"
-    if sys.platform != "win32":
-        assert stat.S_IMODE(os.stat(tmp_path / "hub.json").st_mode) == 0o600
-    (tmp_path / "hub.json").write_text("{ broken")
-    assert store.load() == HubSettings()
-    monkeypatch.setenv("HF_ENDPOINT", "https://env-mirror.example")
-    assert HubSettings().effective_endpoint == "https://env-mirror.example"
-
-
-class _FakeKeyring:
-    def __init__(self) -> None:
-        self.saved: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, user: str) -> str | None:
-        return self.saved.get((service, user))
-
-    def set_password(self, service: str, user: str, value: str) -> None:
-        self.saved[(service, user)] = value
-
-    def delete_password(self, service: str, user: str) -> None:
-        self.saved.pop((service, user), None)
-
-
-def test_token_goes_to_the_keyring_when_there_is_one(tmp_path: Path) -> None:
-    store = HubSettingsStore(tmp_path / "hub.json", use_keyring=False)
-    ring = _FakeKeyring()
-    store._keyring = ring  # what _keyring() returns when the package and a backend exist
-    store.save(HubSettings(endpoint="", token="hf_secret"))
-    assert "hf_secret" not in (tmp_path / "hub.json").read_text()
-    assert store.load().token == "hf_secret" and store.token_location == "the system keyring"
-    store.save(HubSettings())
-    assert ring.saved == {}
 
 
 # ---------------------------------------------------------------------------- error sentences

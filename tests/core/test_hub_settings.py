@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
@@ -61,3 +62,11 @@ def test_a_damaged_file_reads_as_defaults(tmp_path: Path) -> None:
     assert HubSettingsStore(tmp_path / "hub.json", use_keyring=False).load() == HubSettings()
     (tmp_path / "hub.json").write_text('["not", "an", "object"]')
     assert HubSettingsStore(tmp_path / "hub.json", use_keyring=False).load() == HubSettings()
+
+
+def test_effective_endpoint_saved_then_environment_then_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HF_ENDPOINT", raising=False)
+    assert HubSettings().effective_endpoint == "https://huggingface.co"
+    monkeypatch.setenv("HF_ENDPOINT", "https://env-mirror.example/")
+    assert HubSettings().effective_endpoint == "https://env-mirror.example"
+    assert HubSettings(endpoint="https://mirror.example/").effective_endpoint == "https://mirror.example"

@@ -23,7 +23,7 @@ from pytestqt.qtbot import QtBot
 from tests.helpers.fake_hub import SVD_SELECTED, FakeHub, svd_repo_files
 from tests.helpers.hub_fixtures import SVD_REPO, clean_hub_env, fast_store_options, hub_fixture  # noqa: F401
 from vidgen_desktop.bridge import threads
-from vidgen_desktop.bridge.hub_settings import HubSettings
+from vidgen_desktop.core.hub_settings import HubSettings
 from vidgen_desktop.core.jobs import Tier
 from vidgen_desktop.core.paths import AppPaths
 from vidgen_desktop.ui.formatting import size_text

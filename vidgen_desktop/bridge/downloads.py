@@ -8,7 +8,7 @@ GUI thread.
 
 Cancel sets the job's :class:`CancelToken`; the store's watchdog shuts the socket so a
 blocked read returns at once, and what was received is kept: the next download of that
-model resumes. Where downloads come from is :mod:`~vidgen_desktop.bridge.hub_settings`;
+model resumes. Where downloads come from is :mod:`~vidgen_desktop.core.hub_settings`;
 failures in words are :mod:`~vidgen_desktop.bridge.download_errors`.
 """
 
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
-from vidgen_desktop.bridge.hub_settings import HubSettings, HubSettingsStore, hub_settings_store
+from vidgen_desktop.core.hub_settings import HubSettings, HubSettingsStore, hub_settings_store
 from vidgen_desktop.bridge.polled import JobState, PolledRunner, PolledWorker
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.paths import AppPaths

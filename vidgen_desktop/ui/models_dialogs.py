@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vidgen_desktop.bridge.hub_settings import HubSettings
+from vidgen_desktop.core.hub_settings import HubSettings
 from vidgen_desktop.bridge.models import ModelRow
 
 

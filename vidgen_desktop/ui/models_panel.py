@@ -39,7 +39,7 @@ from vidgen_desktop.ui.models_view import ModelsView
 
 if TYPE_CHECKING:
     from vidgen_desktop.bridge.downloads import DownloadManager
-    from vidgen_desktop.bridge.hub_settings import HubSettings
+    from vidgen_desktop.core.hub_settings import HubSettings
     from vidgen_desktop.bridge.tasks import BackgroundTasks
     from vidgen_desktop.engine.models.progress import DownloadProgress
 
