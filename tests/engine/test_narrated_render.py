@@ -14,10 +14,12 @@ from vidgen_desktop.core.errors import CancelledError, InputError, OutputError, 
 from vidgen_desktop.core.jobs import RenderJob, Resolution
 from vidgen_desktop.core.narration import NarrationSpec
 from vidgen_desktop.core.progress import ProgressEvent
-from vidgen_desktop.engine.decide import TierDecision
 from vidgen_desktop.engine.captions import read_srt
+from vidgen_desktop.engine.decide import TierDecision
 from vidgen_desktop.engine.media import probe_audio
-from vidgen_desktop.engine.narrated_render import TEMP_PREFIX, NarratedAudio, render_narrated
+from vidgen_desktop.engine.narrated_render import NarratedAudio, render_narrated
+
+TEMP_PREFIX = "vidgen-narration-"  # engine.debris.owned_temp_dir("narration")
 
 SCRIPT = "The river ran to the sea. The gulls followed it."
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -304,7 +303,9 @@ class VoicePreviewer:
             if self._closed:
                 raise CancelledError("the window is closing")
             if self._folder is None:
-                self._folder = Path(tempfile.mkdtemp(prefix="vidgen-voice-preview-"))
+                from vidgen_desktop.engine.debris import owned_temp_dir
+
+                self._folder = owned_temp_dir("voice-preview")
             self._n += 1
             out = self._folder / f"preview-{self._n}.wav"
             old = [p for p in self._folder.glob("preview-*.wav") if p != out]

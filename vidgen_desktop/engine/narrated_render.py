@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -32,9 +31,10 @@ from vidgen_desktop.core.hardware import HardwareInfo
 from vidgen_desktop.core.jobs import RenderJob
 from vidgen_desktop.core.narration import NarrationSpec
 from vidgen_desktop.core.progress import ProgressCallback, ProgressEvent, ignore_progress
-from vidgen_desktop.engine.decide import TierDecision
 from vidgen_desktop.engine.ai.options import AiOptions
 from vidgen_desktop.engine.captions import Cue
+from vidgen_desktop.engine.debris import owned_temp_dir
+from vidgen_desktop.engine.decide import TierDecision
 from vidgen_desktop.engine.encoder import check_output_path
 from vidgen_desktop.engine.image_io import open_image
 from vidgen_desktop.engine.models.store import ModelStore
@@ -56,7 +56,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: The temporary folders of narrated renders start with this (so a sweep can recognise them).
-TEMP_PREFIX = "vidgen-narration-"
 
 
 def _store(spec: NarrationSpec) -> ModelStore | None:
@@ -93,7 +92,7 @@ class NarratedAudio:
         check_output_path(self.job.output)  # fail before minutes of speech
         open_image(self.job.image, want=(1, 1))
         self.cancel.raise_if_cancelled()
-        self._folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+        self._folder = owned_temp_dir("narration")  # swept after a crash (engine.debris)
         try:
             spec = self.spec
             self.narration = prepare_narrated_audio(
