@@ -14,23 +14,24 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
-import resource
-
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from vidgen_desktop.core.jobs import Quality  # noqa: E402
-from vidgen_desktop.engine.encoder import EncodeSettings, video_codec_args  # noqa: E402
-from vidgen_desktop.engine.ffmpeg import ffmpeg_exe  # noqa: E402
-from vidgen_desktop.engine.sample import make_landscape  # noqa: E402
+from typing_extensions import Self
+
+from vidgen_desktop.core.jobs import Quality
+from vidgen_desktop.engine.encoder import EncodeSettings, video_codec_args
+from vidgen_desktop.engine.ffmpeg import ffmpeg_exe
+from vidgen_desktop.engine.sample import make_landscape
 
 
 class PeakRss:
@@ -56,7 +57,7 @@ class PeakRss:
             self.peak = max(self.peak, total)
             self._stop.wait(0.05)
 
-    def __enter__(self) -> PeakRss:
+    def __enter__(self) -> Self:
         self._t.start()
         return self
 
@@ -120,7 +121,7 @@ def main() -> None:
     args = ap.parse_args()
     args.workdir.mkdir(exist_ok=True)
     photo, audio = make_inputs(args.workdir, args.seconds)
-    frames = int(round(args.seconds * 30))
+    frames = round(args.seconds * 30)
     # The floor and zoompan use exactly the app's video encoder settings (GOP, profile, tags).
     enc = [*video_codec_args(EncodeSettings(1920, 1080, 30.0, Quality.STANDARD)), "-an"]
     ff = [ffmpeg_exe(), "-v", "error", "-y"]

@@ -53,7 +53,7 @@ def test_animated_gif_uses_first_frame(tmp_path: Path) -> None:
     frames = [Image.new("RGB", (30, 20), c) for c in ((255, 0, 0), (0, 0, 255))]
     f = tmp_path / "anim.gif"
     frames[0].save(f, save_all=True, append_images=frames[1:], duration=100, loop=0)
-    r, g, b = np.asarray(open_image(f))[10, 15]
+    r, _g, b = np.asarray(open_image(f))[10, 15]
     assert r > 200 and b < 60
 
 

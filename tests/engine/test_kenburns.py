@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -111,7 +113,7 @@ def _measured_shifts(frames: list[np.ndarray]) -> np.ndarray:
     import cv2
 
     win = cv2.createHanningWindow((320, 180), cv2.CV_64F)
-    return np.array([-cv2.phaseCorrelate(a, b, win)[0][0] for a, b in zip(frames[:-1], frames[1:])])
+    return np.array([-cv2.phaseCorrelate(a, b, win)[0][0] for a, b in itertools.pairwise(frames)])
 
 
 def test_warped_motion_matches_the_camera_without_integer_jitter() -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import threading
@@ -21,8 +22,8 @@ from vidgen_desktop.engine.render import render
 
 
 def job(media: dict[str, Path], out: Path, **kw) -> RenderJob:  # type: ignore[no-untyped-def]
-    base = dict(image=media["image"], audio=media["wav"], output=out, resolution=Resolution.parse("320x180"),
-                fps=24.0)
+    base = {"image": media["image"], "audio": media["wav"], "output": out, "resolution": Resolution.parse("320x180"),
+                "fps": 24.0}
     base.update(kw)
     return RenderJob(**base)
 
@@ -74,7 +75,7 @@ def test_pan_is_smooth_in_the_encoded_video(media, tmp_path: Path, kenburns_deci
                quality=Quality.HIGH, fps=30.0), decision=kenburns_decision)
     frames = decode_gray_frames(out, (320, 180)).astype(np.float64)
     win = cv2.createHanningWindow((320, 180), cv2.CV_64F)
-    shifts = np.array([-cv2.phaseCorrelate(a, b, win)[0][0] for a, b in zip(frames[:-1], frames[1:])])
+    shifts = np.array([-cv2.phaseCorrelate(a, b, win)[0][0] for a, b in itertools.pairwise(frames)])
     assert shifts.sum() > 100  # it really pans across the panorama
     assert (shifts > -0.05).all()  # one direction
     # The motion follows a smooth curve: what is left after a smooth fit is measurement noise

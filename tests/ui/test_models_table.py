@@ -20,8 +20,8 @@ from pytestqt.qtbot import QtBot
 from tests.helpers.fake_hub import FakeHub
 from tests.helpers.hub_fixtures import clean_hub_env, fast_store_options, hub_fixture  # noqa: F401
 from vidgen_desktop.bridge.downloads import DownloadManager
-from vidgen_desktop.core.hub_settings import HubSettings, HubSettingsStore
 from vidgen_desktop.bridge.models import LicenceLink, ModelRow, model_rows
+from vidgen_desktop.core.hub_settings import HubSettings, HubSettingsStore
 from vidgen_desktop.core.paths import AppPaths
 from vidgen_desktop.ui.models_table import (
     ACTIONS_COL,

@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
-from vidgen_desktop.core.hub_settings import HubSettings, HubSettingsStore, hub_settings_store
 from vidgen_desktop.bridge.polled import JobState, PolledRunner, PolledWorker
 from vidgen_desktop.core.cancel import CancelToken
+from vidgen_desktop.core.hub_settings import HubSettings, HubSettingsStore, hub_settings_store
 from vidgen_desktop.core.paths import AppPaths
 
 if TYPE_CHECKING:

@@ -28,6 +28,7 @@ from typing import Any, TextIO
 
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import CancelledError, UsageError
+from vidgen_desktop.core.formatting import clock, human_bytes
 from vidgen_desktop.core.hub_settings import HUB_SETTINGS_NAME, HubSettings, HubSettingsStore, hub_settings_store
 from vidgen_desktop.core.paths import app_paths
 from vidgen_desktop.engine.decide import listed_vram_gb
@@ -37,7 +38,6 @@ from vidgen_desktop.engine.models.hub import env_token, is_offline, login_token,
 from vidgen_desktop.engine.models.licences import is_accepted
 from vidgen_desktop.engine.models.progress import DownloadProgress
 from vidgen_desktop.engine.models.store import ModelState, ModelStore
-from vidgen_desktop.core.formatting import clock, human_bytes
 
 ENV_MODELS_DIR = "VIDGEN_MODELS_DIR"
 #: How long ``models cancel`` waits for the download to acknowledge.

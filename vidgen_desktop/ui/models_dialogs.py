@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vidgen_desktop.core.hub_settings import HubSettings
 from vidgen_desktop.bridge.models import ModelRow
+from vidgen_desktop.core.hub_settings import HubSettings
 
 
 class LicenceDialog(QDialog):

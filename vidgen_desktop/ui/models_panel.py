@@ -39,8 +39,8 @@ from vidgen_desktop.ui.models_view import ModelsView
 
 if TYPE_CHECKING:
     from vidgen_desktop.bridge.downloads import DownloadManager
-    from vidgen_desktop.core.hub_settings import HubSettings
     from vidgen_desktop.bridge.tasks import BackgroundTasks
+    from vidgen_desktop.core.hub_settings import HubSettings
     from vidgen_desktop.engine.models.progress import DownloadProgress
 
 log = logging.getLogger(__name__)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 from pathlib import Path
@@ -54,7 +55,7 @@ def test_chunks_become_one_normalised_wav_with_exact_cue_times(tmp_path: Path) -
     # Captions: contiguous, in order, last one ends with the audio.
     cues = res.cues
     assert [c.text for c in cues] == engine.calls
-    assert all(a.end == pytest.approx(b.start) for a, b in zip(cues, cues[1:]))
+    assert all(a.end == pytest.approx(b.start) for a, b in itertools.pairwise(cues))
     assert cues[-1].end == pytest.approx(res.duration_s, abs=1e-6)
     srt = read_srt(write_srt(list(cues), tmp_path / "n.srt"))
     assert abs(srt[-1].end - samples.size / rate) <= 0.1

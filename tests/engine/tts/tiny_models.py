@@ -34,8 +34,8 @@ def build_tiny_bark(folder: Path, *, presets: tuple[str, ...] = ("v2/en_speaker_
 
     torch.manual_seed(0)
     folder.mkdir(parents=True, exist_ok=True)
-    common: dict[str, Any] = dict(num_layers=2, num_heads=2, hidden_size=32, block_size=1024, dropout=0.0,
-                                  bias=False)
+    common: dict[str, Any] = {"num_layers": 2, "num_heads": 2, "hidden_size": 32, "block_size": 1024, "dropout": 0.0,
+                                  "bias": False}
     config = BarkConfig(
         semantic_config=BarkSemanticConfig(input_vocab_size=_BARK_TEXT_VOCAB, output_vocab_size=_BARK_SEMANTIC_OUT,
                                            **common).to_dict(),

@@ -6,8 +6,8 @@ import errno
 import shutil
 from pathlib import Path
 
-from vidgen_desktop.engine.models.errors import DiskSpaceError
 from vidgen_desktop.core.formatting import human_bytes
+from vidgen_desktop.engine.models.errors import DiskSpaceError
 
 #: Head-room left free: the OS, the app's outputs and temp files need space too.
 DEFAULT_MARGIN = 512 * 1024 * 1024

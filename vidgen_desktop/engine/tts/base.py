@@ -7,9 +7,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from vidgen_desktop.core.errors import UsageError
 from vidgen_desktop.engine.tts.audio import Samples
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 
 class EngineId(str, Enum):
@@ -148,7 +152,7 @@ class SpeechEngine(abc.ABC):
     def close(self) -> None:
         """Free the model (GPU memory)."""
 
-    def __enter__(self) -> SpeechEngine:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

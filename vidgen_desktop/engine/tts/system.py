@@ -8,6 +8,7 @@ Linux (and anywhere the binary is found): the ``espeak-ng`` program, run directl
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -171,7 +172,7 @@ class Pyttsx3Engine(SpeechEngine):
             raise system_voice_missing() from None
         try:
             self._engine: Any = pyttsx3.init()
-        except Exception as exc:  # the OS speech service is missing or broken
+        except Exception as exc:  # noqa: BLE001 - the OS speech service is missing or broken, in any way
             raise RenderError(f"the system voice could not start ({type(exc).__name__}: {exc})",
                               hint="on Linux install espeak-ng; on Windows/macOS check the speech settings") from None
         voices = list(self._engine.getProperty("voices") or [])
@@ -212,10 +213,8 @@ class Pyttsx3Engine(SpeechEngine):
         return Speech(samples, PYTTSX3_RATE)
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # best effort at shutdown
             self._engine.stop()
-        except Exception:  # best effort at shutdown
-            pass
 
 
 def _voice_languages(voice: Any) -> set[str]:

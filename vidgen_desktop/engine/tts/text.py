@@ -140,9 +140,7 @@ def _spaced_end(text: str, last_punct: int, after: int, lang: str, *, dots_only:
         return False
     if lang in _ORDINAL_LANGS and low.isdigit() and len(low) <= 2:
         return False  # "am 3. Oktober"
-    if re.fullmatch(r"(?:\w\.)+\w", low):
-        return False  # "u.s.a", "z.b", "p.m"
-    return True
+    return not re.fullmatch(r"(?:\w\.)+\w", low)  # "u.s.a", "z.b", "p.m" are abbreviations
 
 
 def _split_line(line: str, lang: str) -> list[tuple[str, str]]:
