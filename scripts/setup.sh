@@ -16,7 +16,7 @@ TORCH_VERSION=${TORCH_VERSION:-2.13.0}
 UV_VERSION=0.13.9
 V=${VIDGEN_VENV:-.venv}
 VPY=$V/bin/python
-lock_id=$(cat pyproject.toml uv.lock scripts/setup.sh | sha1sum | cut -c1-12)
+lock_id=$(cat uv.lock scripts/setup.sh | sha1sum | cut -c1-12)  # pyproject.toml changes reach uv.lock (CI checks)
 record=$V/.vidgen-install   # line 1: lock id, line 2: extras installed
 
 # Extras already installed with this same lock are kept, so `setup.sh` after `setup.sh dev ai` is a no-op.
