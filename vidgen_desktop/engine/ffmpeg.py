@@ -30,6 +30,8 @@ ENV_FFMPEG = "VIDGEN_FFMPEG"
 PROBE_TIMEOUT_S = 60.0
 #: Short jobs: a frame, a version string, a resample.
 SHORT_TIMEOUT_S = 600.0
+#: Audio jobs get this many seconds per second of audio (when that is more than SHORT_TIMEOUT_S).
+AUDIO_TIMEOUT_PER_S = 2.0
 #: How often the guard looks at the clock and the cancel token.
 _POLL_S = 0.1
 #: How long a killed process may take to be reaped before we stop waiting for it.
@@ -148,11 +150,29 @@ def start_ffmpeg(args: list[str], **popen: Any) -> subprocess.Popen[bytes]:
         raise RenderError(f"could not start ffmpeg ({exc})") from None
 
 
+def audio_timeout(seconds: float) -> float:
+    """Time allowed for an ffmpeg job over ``seconds`` of audio: SHORT_TIMEOUT_S, more for long audio."""
+    return max(SHORT_TIMEOUT_S, AUDIO_TIMEOUT_PER_S * max(0.0, seconds))
+
+
+def last_stderr_line(stderr: bytes) -> str:
+    """ffmpeg's last line of complaint (what to show when it failed)."""
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    return lines[-1] if lines else "ffmpeg failed"
+
+
 def run_ffmpeg(args: list[str], *, timeout: float = SHORT_TIMEOUT_S, cancel: CancelToken | None = None,
-               what: str = "ffmpeg") -> subprocess.CompletedProcess[bytes]:
-    """Run ffmpeg to completion with captured output; killed on timeout, cancel or error."""
-    proc = start_ffmpeg(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+               what: str = "ffmpeg", input_bytes: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run ffmpeg to completion with captured output; killed on timeout, cancel or error.
+
+    ``input_bytes`` is fed to its stdin (read with ``-i pipe:0``; ``-nostdin`` only stops
+    ffmpeg's keyboard commands, not that). Without it, stdin is left alone.
+    """
+    popen: dict[str, Any] = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    if input_bytes is not None:
+        popen["stdin"] = subprocess.PIPE
+    proc = start_ffmpeg(args, **popen)
     with ProcessGuard(proc, what=what, timeout=timeout, cancel=cancel) as guard:
-        out, err = proc.communicate()
+        out, err = proc.communicate(input=input_bytes)
     guard.check()
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 import re
-import subprocess
 import time
 from dataclasses import dataclass, field
 from enum import Enum
@@ -34,7 +33,7 @@ from vidgen_desktop.core.errors import InputError, OutputError, RenderError, Usa
 from vidgen_desktop.core.hardware import HardwareInfo
 from vidgen_desktop.core.progress import ProgressCallback, ProgressEvent, ignore_progress
 from vidgen_desktop.engine.captions import CaptionOverlay, CaptionStyle, Cue, captioned_writer, write_srt
-from vidgen_desktop.engine.ffmpeg import detached_process_kwargs, ffmpeg_exe
+from vidgen_desktop.engine.ffmpeg import audio_timeout, last_stderr_line, run_ffmpeg
 from vidgen_desktop.engine.models.store import ModelStore
 from vidgen_desktop.engine.tts.audio import OUTPUT_RATE, wav_samples
 from vidgen_desktop.engine.tts.base import EngineId, VoiceRequest
@@ -117,26 +116,11 @@ def caption_overlay(cues: tuple[Cue, ...] | list[Cue], frame_size: tuple[int, in
     return CaptionOverlay(list(cues), frame_size, style)
 
 
-def _ffmpeg(cmd: list[str], cancel: CancelToken) -> subprocess.CompletedProcess[bytes]:
-    try:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **detached_process_kwargs())
-    except OSError as exc:
-        raise RenderError(f"could not start ffmpeg ({exc})") from None
-    while True:
-        try:
-            out, err = proc.communicate(timeout=0.2)
-            return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
-        except subprocess.TimeoutExpired:
-            if cancel.cancelled:
-                proc.kill()
-                proc.communicate()
-                cancel.raise_if_cancelled()
-
-
 def _music_loudness(music: Path, seconds: float, cancel: CancelToken) -> float | None:
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(music), "-t", f"{seconds:.3f}", "-map", "0:a:0",
-           "-af", "loudnorm=print_format=json", "-f", "null", "-"]
-    proc = _ffmpeg(cmd, cancel)
+    args = ["-i", str(music), "-t", f"{seconds:.3f}", "-map", "0:a:0", "-af", "loudnorm=print_format=json",
+            "-f", "null", "-"]
+    proc = run_ffmpeg(args, timeout=audio_timeout(seconds), cancel=cancel,
+                      what=f"measuring the loudness of {music.name}")
     m = re.search(r"\"input_i\"\s*:\s*\"(-?[\d.]+|-inf)\"", proc.stderr.decode("utf-8", "replace"))
     if not m or m.group(1) == "-inf":
         return None
@@ -168,14 +152,13 @@ def mix_music(narration_wav: Path, music: Path, out_path: Path, *, cancel: Cance
         f"alimiter=limit=0.9:level=false:latency=true,apad=whole_len={n_out},atrim=end_sample={n_out}[out]"
     )
     tmp = out_path.with_name(f".{out_path.stem}.mix.partial.wav")
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", str(narration_wav),
-           "-stream_loop", "-1", "-i", str(music), "-filter_complex", graph, "-map", "[out]", "-ar",
-           str(OUTPUT_RATE), "-ac", "2", "-c:a", "pcm_s16le", "-f", "wav", str(tmp)]
+    args = ["-v", "error", "-y", "-i", str(narration_wav), "-stream_loop", "-1", "-i", str(music),
+            "-filter_complex", graph, "-map", "[out]", "-ar", str(OUTPUT_RATE), "-ac", "2", "-c:a", "pcm_s16le",
+            "-f", "wav", str(tmp)]
     try:
-        proc = _ffmpeg(cmd, cancel)
+        proc = run_ffmpeg(args, timeout=audio_timeout(duration), cancel=cancel, what="mixing the music")
         if proc.returncode != 0:
-            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise RenderError(f"mixing the music failed: {err[-1] if err else 'ffmpeg failed'}")
+            raise RenderError(f"mixing the music failed: {last_stderr_line(proc.stderr)}")
         tmp.replace(out_path)
     except OSError as exc:
         raise OutputError(f"{out_path}: could not be written ({exc.strerror or exc})") from None

@@ -7,13 +7,13 @@ install), they are generated into the app's cache folder on first use.
 from __future__ import annotations
 
 import math
-import subprocess
 from pathlib import Path
 
 import numpy as np
 
+from vidgen_desktop.core.errors import RenderError
 from vidgen_desktop.core.paths import app_paths, resources_dir
-from vidgen_desktop.engine.ffmpeg import ffmpeg_exe
+from vidgen_desktop.engine.ffmpeg import audio_timeout, last_stderr_line, run_ffmpeg
 
 SAMPLE_IMAGE = "sample.jpg"
 SAMPLE_AUDIO = "sample.m4a"
@@ -97,8 +97,14 @@ def make_music(path: Path, seconds: float, rate: int = 48000) -> None:
     fade = np.minimum(1.0, (seconds - t) / 0.5)[:, None]
     out = out / np.abs(out).max() * 0.6 * fade
     pcm = (out * 32767).astype("<i2").tobytes()
-    subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "s16le", "-ar", str(rate), "-ac", "2",
-         "-i", "pipe:0", "-c:a", "aac", "-b:a", "160k", "-movflags", "+faststart", str(path)],
-        input=pcm, check=True,
-    )
+    try:
+        proc = run_ffmpeg(
+            ["-loglevel", "error", "-y", "-f", "s16le", "-ar", str(rate), "-ac", "2",
+             "-i", "pipe:0", "-c:a", "aac", "-b:a", "160k", "-movflags", "+faststart", str(path)],
+            input_bytes=pcm, timeout=audio_timeout(seconds), what="writing the sample music",
+        )
+        if proc.returncode != 0:
+            raise RenderError(f"writing the sample music failed: {last_stderr_line(proc.stderr)}")
+    except BaseException:
+        path.unlink(missing_ok=True)  # a half-written file would pass for the sample next time
+        raise

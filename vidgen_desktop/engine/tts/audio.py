@@ -13,7 +13,6 @@ import json
 import math
 import os
 import re
-import subprocess
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -23,7 +22,7 @@ import numpy.typing as npt
 
 from vidgen_desktop.core.errors import InputError, OutputError, RenderError
 from vidgen_desktop.engine.debris import owned_name
-from vidgen_desktop.engine.ffmpeg import detached_process_kwargs, ffmpeg_exe
+from vidgen_desktop.engine.ffmpeg import SHORT_TIMEOUT_S, audio_timeout, last_stderr_line, run_ffmpeg
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -94,42 +93,31 @@ def quiet_points(samples: Samples, rate: int, *, window_s: float = 0.02) -> npt.
     return out
 
 
-def _run(cmd: list[str], *, input_bytes: bytes | None = None, timeout: float = 600) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(cmd, input=input_bytes, capture_output=True, timeout=timeout,
-                              check=False, **detached_process_kwargs())
-    except OSError as exc:
-        raise RenderError(f"could not start ffmpeg ({exc})") from None
-
-
-def _last_line(stderr: bytes) -> str:
-    lines = stderr.decode("utf-8", "replace").strip().splitlines()
-    return lines[-1] if lines else "ffmpeg failed"
-
-
 def resample(samples: Samples, src_rate: int, dst_rate: int) -> Samples:
     """High-quality resampling through ffmpeg's swresample (exact output length ``round(n * dst / src)``)."""
     if src_rate == dst_rate or samples.size == 0:
         return samples
     want = round(samples.size * dst_rate / src_rate)
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-f", "f32le", "-ar", str(src_rate), "-ac", "1",
-           "-i", "pipe:0", "-af", f"aresample={dst_rate},apad=whole_len={want},atrim=end_sample={want}",
-           "-f", "f32le", "-ar", str(dst_rate), "-ac", "1", "pipe:1"]
-    proc = _run(cmd, input_bytes=samples.astype("<f4").tobytes())
+    args = ["-v", "error", "-f", "f32le", "-ar", str(src_rate), "-ac", "1",
+            "-i", "pipe:0", "-af", f"aresample={dst_rate},apad=whole_len={want},atrim=end_sample={want}",
+            "-f", "f32le", "-ar", str(dst_rate), "-ac", "1", "pipe:1"]
+    proc = run_ffmpeg(args, input_bytes=samples.astype("<f4").tobytes(),
+                      timeout=audio_timeout(samples.size / src_rate), what="resampling the voice")
     if proc.returncode != 0:
-        raise RenderError(f"resampling failed: {_last_line(proc.stderr)}")
+        raise RenderError(f"resampling failed: {last_stderr_line(proc.stderr)}")
     return np.frombuffer(proc.stdout, dtype="<f4").astype(np.float32)
 
 
 def decode_audio(path: Path, rate: int, *, max_seconds: float | None = None) -> Samples:
     """Decode the first audio stream of any file ffmpeg reads to mono float32 at ``rate``."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path)]
+    args = ["-v", "error", "-i", str(path)]
     if max_seconds is not None:
-        cmd += ["-t", f"{max_seconds:.3f}"]
-    cmd += ["-map", "0:a:0", "-vn", "-sn", "-dn", "-ac", "1", "-ar", str(rate), "-f", "f32le", "pipe:1"]
-    proc = _run(cmd)
+        args += ["-t", f"{max_seconds:.3f}"]
+    args += ["-map", "0:a:0", "-vn", "-sn", "-dn", "-ac", "1", "-ar", str(rate), "-f", "f32le", "pipe:1"]
+    timeout = SHORT_TIMEOUT_S if max_seconds is None else audio_timeout(max_seconds)
+    proc = run_ffmpeg(args, timeout=timeout, what=f"decoding {path.name}")
     if proc.returncode != 0 and not proc.stdout:
-        raise InputError(path, f"audio could not be decoded ({_last_line(proc.stderr)})")
+        raise InputError(path, f"audio could not be decoded ({last_stderr_line(proc.stderr)})")
     return np.frombuffer(proc.stdout, dtype="<f4").astype(np.float32)
 
 
@@ -183,13 +171,17 @@ class PcmSpool:
 
 def measure_loudness(raw: Path, rate: int) -> dict[str, float]:
     """EBU R128 measurements of a raw mono float32 file (``input_i``, ``input_tp``, ``input_lra``, ...)."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", str(raw),
-           "-af", f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TP}:LRA={TARGET_LRA}:print_format=json", "-f", "null", "-"]
-    proc = _run(cmd)
+    args = ["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", str(raw),
+            "-af", f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TP}:LRA={TARGET_LRA}:print_format=json", "-f", "null", "-"]
+    try:
+        seconds = raw.stat().st_size / 4 / rate
+    except OSError:
+        seconds = 0.0
+    proc = run_ffmpeg(args, timeout=audio_timeout(seconds), what="measuring the narration's loudness")
     text = proc.stderr.decode("utf-8", "replace")
     m = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", text)
     if proc.returncode != 0 or not m:
-        raise RenderError(f"loudness measurement failed: {_last_line(proc.stderr)}")
+        raise RenderError(f"loudness measurement failed: {last_stderr_line(proc.stderr)}")
     out: dict[str, float] = {}
     for k, v in json.loads(m.group(0)).items():
         try:
@@ -228,13 +220,12 @@ def finish_wav(spool: PcmSpool, out_path: Path, *, rate: int = OUTPUT_RATE, norm
                            ":linear=true")
     filters += [f"aresample={rate}", f"apad=whole_len={n_out}", f"atrim=end_sample={n_out}"]
     tmp = _atomic_target(out_path)
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y", "-f", "f32le", "-ar", str(spool.rate), "-ac",
-           "1", "-i", str(spool.path), "-af", ",".join(filters), "-ar", str(rate), "-ac", "1", "-c:a", "pcm_s16le",
-           "-f", "wav", str(tmp)]
+    args = ["-v", "error", "-y", "-f", "f32le", "-ar", str(spool.rate), "-ac", "1", "-i", str(spool.path),
+            "-af", ",".join(filters), "-ar", str(rate), "-ac", "1", "-c:a", "pcm_s16le", "-f", "wav", str(tmp)]
     try:
-        proc = _run(cmd)
+        proc = run_ffmpeg(args, timeout=audio_timeout(spool.seconds), what="writing the narration")
         if proc.returncode != 0:
-            raise RenderError(f"writing the narration failed: {_last_line(proc.stderr)}")
+            raise RenderError(f"writing the narration failed: {last_stderr_line(proc.stderr)}")
         os.replace(tmp, out_path)
     except OSError as exc:
         raise OutputError(f"{out_path}: could not be written ({exc.strerror or exc})") from None
