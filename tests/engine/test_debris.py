@@ -19,9 +19,9 @@ import pytest
 
 from tests.media_factory import textured_image, tone
 from vidgen_desktop.core.jobs import RenderJob, Resolution
-from vidgen_desktop.engine.decide import TierDecision
 from vidgen_desktop.engine import debris
 from vidgen_desktop.engine.debris import Owner, current_owner, owned_name, owned_temp_dir, parse_owner, sweep
+from vidgen_desktop.engine.decide import TierDecision
 from vidgen_desktop.engine.render import render
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
