@@ -223,12 +223,10 @@ def spoken_estimate_s(script: str) -> float:
 
 
 def caption_font_notice(spec: NarrationSpec) -> str | None:
-    """What to tell the user before a render whose burned captions no installed font can draw, else ``None``."""
-    if spec.captions != "burn":
-        return None
-    from vidgen_desktop.engine.captions import caption_font_problem
+    """The engine's notice about burned captions no installed font can draw (imported only when asked)."""
+    from vidgen_desktop.engine.narrated_render import caption_font_notice as notice
 
-    return caption_font_problem(spec.script)
+    return notice(spec)
 
 
 # ---------------------------------------------------------------------------------- a narrated render

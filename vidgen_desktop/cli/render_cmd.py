@@ -108,10 +108,10 @@ def run(args: argparse.Namespace) -> int:
     job = job_from_args(args)
     ai = ai_options_from_args(args)
     narration = narration_from_args(args)
-    if narration is not None and narration.captions == "burn":
-        from vidgen_desktop.engine.captions import caption_font_problem
+    if narration is not None:
+        from vidgen_desktop.engine.narrated_render import caption_font_notice
 
-        if problem := caption_font_problem(narration.script):
+        if problem := caption_font_notice(narration):
             print(f"warning: {problem}", file=sys.stderr)
     cancel = CancelToken()
     printer = ProgressPrinter(args.json)

@@ -172,6 +172,16 @@ def render_narrated(
         return narrated.finish(result)
 
 
+def caption_font_notice(spec: NarrationSpec) -> str | None:
+    """What to tell the user before a render whose burned captions no installed font can draw, else ``None``
+    (the CLI prints it as a warning, the window as a banner)."""
+    if spec.captions != "burn":
+        return None
+    from vidgen_desktop.engine.captions import caption_font_problem
+
+    return caption_font_problem(spec.script)
+
+
 def preview_narration(spec: NarrationSpec, out_wav: Path, *, cancel: CancelToken | None = None) -> NarrationAudio:
     """The window's "Preview voice": the script's first sentence (or a greeting) in the spec's voice, as a short WAV."""
     return preview_voice(out_wav, text=spec.script, engine=spec.engine, voice=_voice(spec),
