@@ -5,7 +5,7 @@
 # Where it builds:
 #   lite: its own clean venv, build/venv-lite, from the lock (scripts/setup.sh media voice build): the base app + PySide6-Addons
 #         (in-window playback) + pyttsx3 (system voice). Nothing else, so nothing else can leak in.
-#   full: .venv as scripts/setup.sh prepares it for the tests (dev media ai tts: pinned torch, the
+#   full: .venv as scripts/setup.sh prepares it for the tests (dev media ai tts captions: pinned torch, the
 #         torchcodec/torchaudio fixes), so the bundle holds exactly what the tests ran against.
 #   VIDGEN_BUILD_PYTHON=/path/to/python: that environment instead (CI's lite check uses .venv; the spec
 #         leaves torch & co. out of Lite whatever the environment has).
@@ -21,7 +21,7 @@ PYINSTALLER_VERSION=${PYINSTALLER_VERSION:-6.22.3}
 if [ -n "${VIDGEN_BUILD_PYTHON:-}" ]; then
   PY=$VIDGEN_BUILD_PYTHON
 elif [ "$edition" = full ]; then
-  scripts/setup.sh dev media ai tts
+  scripts/setup.sh dev media ai tts captions
   PY=.venv/bin/python
 else
   # From the same lock as everything else (scripts/setup.sh), so the bundle holds what the tests ran against.

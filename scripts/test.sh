@@ -16,7 +16,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   fi
 fi
-scripts/setup.sh dev media ai tts build
+scripts/setup.sh dev media ai tts captions build
 export PATH="$PWD/.venv/bin:$PATH" OMP_NUM_THREADS=1 QT_QPA_PLATFORM=offscreen
 # A test that skips because a shipped part is missing fails instead (tests/conftest.py); only platform skips stay.
 export VIDGEN_REQUIRE_ALL=1
