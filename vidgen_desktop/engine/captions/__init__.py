@@ -6,7 +6,7 @@ sidecar, and :mod:`.overlay` burns them in, drawing with :mod:`.drawing` in font
 :mod:`.fonts` finds by what they cover.
 """
 
-from vidgen_desktop.engine.captions.cue import Cue
+from vidgen_desktop.engine.captions.cue import Cue, Word
 from vidgen_desktop.engine.captions.drawing import CaptionStyle
 from vidgen_desktop.engine.captions.fonts import caption_font_problem
 from vidgen_desktop.engine.captions.layout import split_caption_blocks
@@ -14,5 +14,5 @@ from vidgen_desktop.engine.captions.overlay import CaptionOverlay, captioned_wri
 from vidgen_desktop.engine.captions.srt import read_srt, write_srt
 from vidgen_desktop.engine.captions.timing import close_gaps, time_blocks
 
-__all__ = ["CaptionOverlay", "CaptionStyle", "Cue", "caption_font_problem", "captioned_writer", "close_gaps",
+__all__ = ["CaptionOverlay", "CaptionStyle", "Cue", "Word", "caption_font_problem", "captioned_writer", "close_gaps",
            "read_srt", "split_caption_blocks", "time_blocks", "write_srt"]
