@@ -12,25 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from vidgen_desktop.core.cancel import CancelToken
-from vidgen_desktop.core.overlays import TITLE_AUTO, OverlaySpec
+from vidgen_desktop.core.overlays import OverlaySpec
 from vidgen_desktop.engine.overlays.audiogram import Audiogram, Layout
 from vidgen_desktop.engine.overlays.colour import accent_colour
 from vidgen_desktop.engine.overlays.features import AudioFeatures, analyse_frames
 from vidgen_desktop.engine.overlays.planes import DrawingWriter
+from vidgen_desktop.engine.overlays.tracktitle import title_for
 
 __all__ = ["AudioFeatures", "Audiogram", "Layout", "analyse_frames", "audiogram_writer", "prepare_audiogram", "title_for"]
-
-
-def title_for(spec: OverlaySpec, audio: Path, cancel: CancelToken | None = None) -> tuple[str, str] | None:
-    """(title, artist) to show: the text given, or with ``auto`` the audio's tags (its file name without tags)."""
-    if not spec.has_title:
-        return None
-    if spec.title.lower() != TITLE_AUTO:
-        return spec.title, ""
-    from vidgen_desktop.engine.tags import read_tags
-
-    fallback = audio.stem.replace("_", " ").strip()
-    return read_tags(audio, cancel=cancel).display_title(fallback)
 
 
 def prepare_audiogram(spec: OverlaySpec, *, audio: Path, image: Path, frame_size: tuple[int, int], fps: float,

@@ -68,13 +68,15 @@ class Audiogram:
 
     def __init__(self, spec: OverlaySpec, frame_size: tuple[int, int], total_frames: int, colour: tuple[int, int, int],
                  features: AudioFeatures | None = None, title: tuple[str, str] | None = None,
-                 fonts: FontSearch | None = None) -> None:
+                 fonts: FontSearch | None = None, features_from: int = 0) -> None:
         if spec.visualizer != "none" and features is None:
             raise ValueError("a visualizer needs the audio features")
         self.spec = spec
         self.w, self.h = frame_size
         self.total = max(1, total_frames)
         self.features = features
+        #: Frame number of ``features``' first row (a preview has features for its one moment only).
+        self.features_from = features_from
         self.layout = Layout.for_frame(self.w, self.h)
         self.colour = yuv_of(colour)
         self.sprites: list[Sprite] = self._title_sprites(title, fonts) if title and spec.has_title else []
@@ -106,6 +108,10 @@ class Audiogram:
             y += rgba.shape[0]
         return sprites
 
+    def _row(self, i: int) -> int:
+        assert self.features is not None
+        return min(max(0, i - self.features_from), self.features.frames - 1)
+
     # --- bars
 
     def _bar_columns(self) -> list[tuple[int, int]]:
@@ -123,7 +129,7 @@ class Audiogram:
     def _draw_bars(self, y: Plane, u: Plane, v: Plane, i: int) -> None:
         assert self.features is not None and self._bars is not None
         lay = self.layout
-        heights = self.features.bars[min(i, self.features.frames - 1)].astype(np.float32)
+        heights = self.features.bars[self._row(i)].astype(np.float32)
         span = lay.bottom - lay.top
         cy, cu, cv = self.colour
         for (a, b), hgt in zip(self._bars, heights):
@@ -138,7 +144,7 @@ class Audiogram:
         assert self.features is not None
         lay = self.layout
         cols = lay.x1 - lay.x0
-        wave = self.features.wave[min(i, self.features.frames - 1)].astype(np.float32)
+        wave = self.features.wave[self._row(i)].astype(np.float32)
         xs = np.linspace(0, wave.size - 1, cols)
         pts = np.interp(xs, np.arange(wave.size), wave)
         mid, amp = 0.5 * (lay.top + lay.bottom), 0.48 * (lay.bottom - lay.top)

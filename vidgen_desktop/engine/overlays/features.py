@@ -87,14 +87,19 @@ def cancel_check(cancel: CancelToken | None) -> None:
 
 
 def analyse_frames(path: Path, fps: float, frames: int, *, bands: int = 48, wave_points: int = 256,
-                   cancel: CancelToken | None = None) -> AudioFeatures:
-    """Decode ``path`` once, streaming, and measure what each of ``frames`` frames shows."""
+                   cancel: CancelToken | None = None, start_s: float = 0.0) -> AudioFeatures:
+    """Decode ``path`` once, streaming, and measure what each of ``frames`` frames shows.
+
+    ``start_s`` starts at that time instead (a preview of one moment); the result is then
+    relative to it and its loudness scale is the excerpt's own.
+    """
     edges = _band_edges(bands)
     db = np.full((frames, bands), -120.0, np.float32)
     wave = np.zeros((frames, wave_points), np.float32)
     rms = np.zeros(frames, np.float32)
     block_s = 10.0
-    args = ["-v", "error", "-i", str(path), "-map", "0:a:0", "-vn", "-sn", "-dn", "-ac", "1", "-ar", str(RATE),
+    seek = ["-ss", f"{start_s:.3f}", "-t", f"{frames / fps + 1.0:.3f}"] if start_s > 0 else []
+    args = ["-v", "error", *seek, "-i", str(path), "-map", "0:a:0", "-vn", "-sn", "-dn", "-ac", "1", "-ar", str(RATE),
             "-f", "f32le", "-"]
     with tempfile.TemporaryFile() as err:
         proc = start_ffmpeg(args, stdout=subprocess.PIPE, stderr=err)
