@@ -11,6 +11,7 @@ from typing import Any
 from vidgen_desktop.cli.common import ProgressPrinter
 from vidgen_desktop.cli.interrupt import ctrl_c_cancels
 from vidgen_desktop.cli.narration_args import add_narration_arguments, check_narration_args, narration_from_args
+from vidgen_desktop.cli.overlay_args import add_overlay_arguments, overlays_from_args
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import UsageError
 from vidgen_desktop.core.formatting import clock
@@ -56,6 +57,7 @@ def register(sub: Any) -> None:
                     help="run an AI tier even where the hardware is below its needs (a small GPU, or the CPU): "
                          "it works, but very slowly")
     add_narration_arguments(p)
+    add_overlay_arguments(p)
     p.add_argument("--seed", type=int, help="seed for automatic choices (same seed, same video)")
     p.add_argument("--json", action="store_true", help="print progress events as JSON lines on stdout")
     p.set_defaults(func=run)
@@ -85,6 +87,7 @@ def job_from_args(args: argparse.Namespace) -> RenderJob:
         quality=Quality(args.quality),
         motion=Motion(args.motion) if args.motion in {m.value for m in Motion} else Motion.AUTO,
         seed=args.seed,
+        overlays=overlays_from_args(args),
     )
 
 
