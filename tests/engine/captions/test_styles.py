@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -73,7 +75,7 @@ def test_word_style_shows_a_few_words_at_a_time_from_their_first_word() -> None:
     groups = word_groups(Cue(0.0, 5.0, " ".join(w.text for w in words), words))
     assert [g.text for g in groups] == ["We make videos.", "From any picture", "and sound"]  # a sentence ends a group
     assert [g.start for g in groups] == [0.0, 1.5, 3.0] and groups[-1].end == 5.0
-    assert all(a.end == b.start for a, b in zip(groups, groups[1:]))
+    assert all(a.end == b.start for a, b in itertools.pairwise(groups))
 
 
 def test_word_spans_match_characters_across_lines_and_share_out_otherwise() -> None:
@@ -128,7 +130,7 @@ def test_right_to_left_karaoke_lights_words_from_the_right_and_keeps_the_shaping
 def test_each_cue_and_word_is_drawn_once() -> None:
     overlay = CaptionOverlay([Cue(0.0, 2.0, "a b", (Word(0.0, 1.0, "a"), Word(1.0, 2.0, "b")))], (320, 180),
                              style_for(CaptionLook(style="karaoke")))
-    first = [overlay.sprite_at(t / 25) for t in range(0, 25)]
+    first = [overlay.sprite_at(t / 25) for t in range(25)]
     assert all(s is first[0] for s in first)
     second = overlay.sprite_at(1.2)
     assert second is not first[0] and overlay.sprite_at(1.9) is second
