@@ -89,8 +89,14 @@ def parse_vtt(text: str, *, source: Path | None = None) -> list[Cue]:
         raise InputError(source, "not a WebVTT file: it does not start with WEBVTT")
     blocks = re.split(r"\n\s*\n", body.strip())[1:]
     keep = [b for b in blocks if "-->" in b and not b.startswith(("NOTE", "STYLE", "REGION"))]
+    # Hours are optional in WebVTT times ("01:02.500"); the SRT reader wants them.
+    keep = ["\n".join(_vtt_hours(ln) if "-->" in ln else ln for ln in b.split("\n")) for b in keep]
     cues = parse_srt("\n\n".join(keep), source=source)
     return [replace(c, text=re.sub(r"<[^>]+>", "", c.text)) for c in cues]
+
+
+def _vtt_hours(line: str) -> str:
+    return re.sub(r"(?<![\d:])(\d{1,2}:\d{2}[.,]\d{1,3})", r"00:\1", line)
 
 
 def read_caption_file(path: Path) -> list[Cue]:

@@ -27,6 +27,7 @@ from vidgen_desktop.core.errors import VidGenError
 from vidgen_desktop.core.progress import ProgressEvent
 from vidgen_desktop.ui import desktop
 from vidgen_desktop.ui.controllers.hardware import HardwareController
+from vidgen_desktop.ui.controllers.captions import CaptionsController
 from vidgen_desktop.ui.controllers.narration import NarrationController
 from vidgen_desktop.ui.controllers.output import OutputController
 from vidgen_desktop.ui.formatting import clock, percent
@@ -44,7 +45,8 @@ class RenderFlow(QObject):
     def __init__(self, window: QMainWindow, services: Services, *, loader: InputLoader, output: OutputController,
                  narration: NarrationController, hardware: HardwareController, progress: ProgressPanel,
                  tabs: QTabWidget, button: QPushButton, reason: QLabel, render_action: QAction,
-                 cancel_action: QAction, notifier: Notifier, show_notice: Callable[[str], None]) -> None:
+                 cancel_action: QAction, notifier: Notifier, show_notice: Callable[[str], None],
+                 captions: CaptionsController | None = None) -> None:
         super().__init__(window)
         self._window = window
         self._s = services
@@ -60,6 +62,7 @@ class RenderFlow(QObject):
         self._cancel_action = cancel_action
         self._notifier = notifier
         self._show_notice = show_notice
+        self._captions = captions
         self._poster: QImage | None = None
         self._last_result: Any = None
 
@@ -148,7 +151,9 @@ class RenderFlow(QObject):
         if fonts:  # told before the render starts; the captions are still drawn, with boxes for what is missing
             self._show_notice(f"<b>Captions.</b> {fonts}")
         self._poster = None
-        return self._s.controller.start(job, self._hardware.decision_for(job.tier), ai=ai, narration=narration)
+        captions = self._captions.request() if self._captions is not None and narration is None else None
+        return self._s.controller.start(job, self._hardware.decision_for(job.tier), ai=ai, narration=narration,
+                                        captions=captions)
 
     @Slot()
     def cancel(self) -> None:
