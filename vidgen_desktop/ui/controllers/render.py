@@ -26,8 +26,8 @@ from vidgen_desktop.bridge.services import Services
 from vidgen_desktop.core.errors import VidGenError
 from vidgen_desktop.core.progress import ProgressEvent
 from vidgen_desktop.ui import desktop
-from vidgen_desktop.ui.controllers.hardware import HardwareController
 from vidgen_desktop.ui.controllers.captions import CaptionsController
+from vidgen_desktop.ui.controllers.hardware import HardwareController
 from vidgen_desktop.ui.controllers.narration import NarrationController
 from vidgen_desktop.ui.controllers.output import OutputController
 from vidgen_desktop.ui.formatting import clock, percent
