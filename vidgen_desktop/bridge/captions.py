@@ -68,6 +68,13 @@ def frame_preview(image: Path, cues: Sequence[Any], t: float, look: CaptionLook 
     return caption_preview(image, cues, t, look, aspect=aspect, fit=Fit(fit))
 
 
+def font_notice(cues: Sequence[Any]) -> str | None:
+    """What to tell the user before burning ``cues`` that no installed font can draw, else ``None``."""
+    from vidgen_desktop.engine.captions import caption_font_problem
+
+    return caption_font_problem("\n".join(c.text for c in cues))
+
+
 def save_srt_beside(cues: Sequence[Any], video: Path) -> Path:
     """``VIDEO.srt`` next to the video."""
     from vidgen_desktop.engine.captions.srt import write_srt

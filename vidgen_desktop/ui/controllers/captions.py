@@ -20,6 +20,7 @@ from vidgen_desktop.bridge.errors import error_info
 from vidgen_desktop.bridge.query_op import QueryOp
 from vidgen_desktop.bridge.services import Services
 from vidgen_desktop.core.cancel import CancelToken
+from vidgen_desktop.core.caption_look import CaptionLook
 from vidgen_desktop.core.errors import CancelledError, VidGenError
 from vidgen_desktop.core.jobs import parse_aspect
 from vidgen_desktop.ui.captions_panel import CaptionsPanel
@@ -60,6 +61,10 @@ class CaptionsController(QObject):
             return None
         return bridge.CaptionRequest(tuple(cues), self._panel.look(), burn=self._panel.burn(),
                                      save_srt=self._panel.save_srt())
+
+    def look(self) -> CaptionLook:
+        """The look chosen in the tab (also used for a narration's burned captions)."""
+        return self._panel.look()
 
     @Slot()
     def _on_inputs_changed(self) -> None:

@@ -9,6 +9,7 @@ this is what the window does around it. Why the button is disabled is decided by
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton, QTabWidget
 
 from vidgen_desktop import APP_NAME
+from vidgen_desktop.bridge.captions import font_notice as caption_cues_font_notice
 from vidgen_desktop.bridge.errors import ErrorInfo, error_info
 from vidgen_desktop.bridge.job_builder import build_ai_options, build_job
 from vidgen_desktop.bridge.narration import caption_font_notice, spoken_estimate_s
@@ -147,11 +149,17 @@ class RenderFlow(QObject):
             return False
         if output.exists() and not self.confirm_overwrite(output):
             return False
-        fonts = caption_font_notice(narration) if narration is not None else None
+        captions = None
+        if self._captions is not None:
+            if narration is not None:  # the tab's look for the narration's own burned captions
+                narration = replace(narration, look=self._captions.look())
+            else:
+                captions = self._captions.request()
+        fonts = caption_font_notice(narration) if narration is not None else \
+            caption_cues_font_notice(captions.cues) if captions is not None and captions.burn else None
         if fonts:  # told before the render starts; the captions are still drawn, with boxes for what is missing
             self._show_notice(f"<b>Captions.</b> {fonts}")
         self._poster = None
-        captions = self._captions.request() if self._captions is not None and narration is None else None
         return self._s.controller.start(job, self._hardware.decision_for(job.tier), ai=ai, narration=narration,
                                         captions=captions)
 
