@@ -115,6 +115,7 @@ class CaptionsPanel(QWidget):
         self.end_earlier = QPushButton("End −0.1")
         self.end_later = QPushButton("End +0.1")
         self.play_button = QPushButton("▶ Play")
+        self.play_button.setAccessibleName("Play the sound from the selected caption")
         for b in (self.split_button, self.merge_button, self.start_earlier, self.start_later, self.end_earlier,
                   self.end_later, self.play_button):
             edit.addWidget(b)
@@ -123,14 +124,17 @@ class CaptionsPanel(QWidget):
         look = QGroupBox("Burned captions")
         form = QFormLayout(look)
         self.style_box = QComboBox()
+        self.style_box.setAccessibleName("Caption style")
         for value, label in STYLE_LABELS.items():
             self.style_box.addItem(label, value)
         self.size_box = QDoubleSpinBox()
+        self.size_box.setAccessibleName("Caption size")
         self.size_box.setRange(0.0, 15.0)
         self.size_box.setSingleStep(0.5)
         self.size_box.setSuffix(" % of height")
         self.size_box.setSpecialValueText("Automatic")
         self.position_box = QComboBox()
+        self.position_box.setAccessibleName("Caption position")
         for value, label in POSITION_LABELS.items():
             self.position_box.addItem(label, value)
         colours = QHBoxLayout()
