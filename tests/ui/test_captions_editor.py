@@ -185,9 +185,42 @@ def test_transcribe_button_explains_when_transcription_is_missing_or_no_sound(
     assert panel.transcribe_button.isEnabled()
 
 
+def test_transcribe_the_sound_fills_the_editor(qtbot: QtBot, make_window: Callable[..., MainWindow],
+                                                media: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hook's wiring: the transcription module is imported lazily, given the sound, its cues land in the table
+    (a stand-in module here; the real one is ``vidgen_desktop.engine.transcribe``)."""
+    import sys
+    import types
+
+    from vidgen_desktop.bridge import captions as bridge
+    from vidgen_desktop.engine.captions import Cue, Word
+
+    seen: list[Any] = []
+
+    def transcribe(audio: Path, **kw: Any) -> Any:
+        seen.append((audio, kw))
+        cue = Cue(0.1, 0.9, "heard words", (Word(0.1, 0.4, "heard"), Word(0.5, 0.9, "words")))
+        return types.SimpleNamespace(cues=(cue,), language="en", duration_s=2.0)
+
+    module = types.ModuleType("tests_fake_transcribe")
+    module.transcribe = transcribe  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tests_fake_transcribe", module)
+    monkeypatch.setattr(bridge, "TRANSCRIBE_MODULE", "tests_fake_transcribe")
+    w = make_window()
+    drop_files(w.drop, [media["image"], media["audio"]])
+    qtbot.waitUntil(lambda: w.loader.audio is not None, timeout=20_000)
+    w.captions_panel.transcribe_button.click()
+    qtbot.waitUntil(lambda: w.captions_panel.model.rowCount() == 1, timeout=10_000)
+    assert _texts(w) == ["heard words"] and w.captions_panel.cues()[0].words[1].start == 0.5
+    assert seen[0][0] == media["audio"] and seen[0][1]["models_dir"] == w.s.paths.models
+    assert "from the sound" in w.captions_panel.status.text()
+
+
 def test_screenshot_of_the_editor(qtbot: QtBot, make_window: Callable[..., MainWindow], media: dict[str, Path],
-                                  srt_file: Path) -> None:
-    """Not an assertion about pixels: a picture of the tab for people to look at (/tmp/vidgen-captions-editor.png)."""
+                                  srt_file: Path, tmp_path: Path) -> None:
+    """The tab as people see it, saved for looking at (``$VIDGEN_SCREENSHOTS`` or the test's folder)."""
+    import os
+
     w = make_window()
     drop_files(w.drop, [media["image"], media["audio"]])
     qtbot.waitUntil(lambda: w.loader.image is not None and w.loader.audio is not None, timeout=20_000)
@@ -199,4 +232,7 @@ def test_screenshot_of_the_editor(qtbot: QtBot, make_window: Callable[..., MainW
     w.captions_panel.preview_button.click()
     qtbot.waitUntil(lambda: w.captions_panel.preview.image() is not None, timeout=20_000)
     qtbot.wait(50)
-    assert w.grab().save("/tmp/vidgen-captions-editor.png")
+    shot = w.grab()
+    assert shot.width() > 600 and w.captions_panel.play_button.isEnabled()
+    folder = Path(os.environ.get("VIDGEN_SCREENSHOTS", tmp_path))
+    assert shot.save(str(folder / "vidgen-captions-editor.png"))

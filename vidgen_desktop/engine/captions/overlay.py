@@ -23,7 +23,7 @@ from vidgen_desktop.engine.captions.fonts import FontSearch, default_search, pla
 from vidgen_desktop.engine.captions.layout import balance_lines, join_lines, split_caption_blocks, text_cols, wrap_lines
 from vidgen_desktop.engine.captions.safe_area import safe_area
 from vidgen_desktop.engine.captions.timing import time_blocks
-from vidgen_desktop.engine.captions.words import active_word, with_words, word_groups, word_spans, words_in
+from vidgen_desktop.engine.captions.words import GROUP_COLS, active_word, with_words, word_groups, word_spans, words_in
 
 
 class CaptionOverlay:
@@ -77,8 +77,9 @@ class CaptionOverlay:
         Karaoke and word need word times; cues without them get them spread evenly."""
         if self.style.kind == "classic":
             return cues
-        if self.style.kind == "word":
-            return [g for c in cues for g in word_groups(c)]
+        if self.style.kind == "word":  # as many words as fit one line (a bold letter is ~0.7 em wide)
+            cols = min(GROUP_COLS, max(6, int(self.max_width / (0.7 * self.base_size))))
+            return [g for c in cues for g in word_groups(c, max_cols=cols)]
         return [with_words(c) for c in cues]
 
     def _fit_cues(self, cues: list[Cue]) -> list[Cue]:
