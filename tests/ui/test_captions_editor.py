@@ -236,3 +236,44 @@ def test_screenshot_of_the_editor(qtbot: QtBot, make_window: Callable[..., MainW
     assert shot.width() > 600 and w.captions_panel.play_button.isEnabled()
     folder = Path(os.environ.get("VIDGEN_SCREENSHOTS", tmp_path))
     assert shot.save(str(folder / "vidgen-captions-editor.png"))
+
+
+def test_keyboard_shortcuts_and_play_from_a_cue(qtbot: QtBot, make_window: Callable[..., MainWindow],
+                                               media: dict[str, Path], srt_file: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    from vidgen_desktop.ui.video_player import multimedia_available
+
+    w = make_window()
+    panel = w.captions_panel
+    drop_files(w.drop, [media["image"], media["audio"]])
+    qtbot.waitUntil(lambda: w.loader.audio is not None, timeout=20_000)
+    w.tabs.setCurrentWidget(panel)
+    w.captions.load_file(srt_file)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10_000)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=5000)  # shortcuts need the active window
+    panel.table.setFocus()
+    panel.table.selectRow(1)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert panel.cues()[1].start == pytest.approx(1.1)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert panel.cues()[1].end == pytest.approx(1.8)
+    panel.table.selectRow(0)
+    qtbot.keyClick(panel.table, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert _texts(w) == ["Hello there we make videos from pictures"]
+    # Typed into the text field, then split at its cursor: the edit is kept and the cursor used.
+    panel.cue_text.setFocus()
+    panel.cue_text.setText("Hello there, we make videos from pictures")
+    panel.cue_text.setCursorPosition(len("Hello there,"))
+    qtbot.keyClick(panel.cue_text, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert _texts(w) == ["Hello there,", "we make videos from pictures"]
+
+    panel.table.selectRow(1)
+    panel.play_button.click()
+    if multimedia_available():
+        assert panel._player is not None and panel._player.source().toLocalFile() == str(media["audio"])
+        assert "Playing from 0:00.68" in panel.status.text() or "could not be played" in panel.status.text()
+        panel.stop()
+    else:
+        assert "PySide6-Addons" in panel.status.text()

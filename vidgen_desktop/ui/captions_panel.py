@@ -244,7 +244,9 @@ class CaptionsPanel(QWidget):
     def _on_row_changed(self, *_args: object) -> None:
         cues = self.model.cues
         row = self.selected_row()
-        self.cue_text.setText(cues[row].text.replace("\n", " ") if cues and row < len(cues) else "")
+        text = cues[row].text.replace("\n", " ") if cues and row < len(cues) else ""
+        if text != self.cue_text.text():  # the same text (just edited there): keep the cursor for a split
+            self.cue_text.setText(text)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -269,6 +271,7 @@ class CaptionsPanel(QWidget):
 
     @Slot()
     def split_selected(self) -> None:
+        self._on_cue_text_done()  # text typed in the field counts, even before it lost the focus
         if self.model.cues:
             pos = self.cue_text.cursorPosition()
             at = pos if 0 < pos < len(self.cue_text.text()) else -1
@@ -276,10 +279,12 @@ class CaptionsPanel(QWidget):
 
     @Slot()
     def merge_selected(self) -> None:
+        self._on_cue_text_done()
         if self.selected_row() + 1 < len(self.model.cues):
             self.merge_requested.emit(self.selected_row())
 
     def _nudge(self, which: str, delta: float) -> None:
+        self._on_cue_text_done()
         if self.model.cues:
             self.nudge_requested.emit(self.selected_row(), which, delta)
 
