@@ -277,3 +277,22 @@ def test_keyboard_shortcuts_and_play_from_a_cue(qtbot: QtBot, make_window: Calla
         panel.stop()
     else:
         assert "PySide6-Addons" in panel.status.text()
+
+
+def test_the_look_is_remembered(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:
+    from dataclasses import replace
+
+    w = make_window()
+    panel = w.captions_panel
+    panel.style_box.setCurrentIndex(panel.style_box.findData("word"))
+    panel.size_box.setValue(7.5)
+    panel.set_colours(colour=(255, 255, 0), highlight=(0, 200, 255))
+    saved = w.s.settings.settings.captions
+    assert (saved.style, saved.size, saved.colour, saved.highlight) == ("word", "7.5", "#ffff00", "#00c8ff")
+    panel.set_look(CaptionLook())
+    w.s.settings.update(captions=saved)
+    w.captions.restore()
+    assert panel.look() == CaptionLook(style="word", size=0.075, colour=(255, 255, 0), highlight=(0, 200, 255))
+    w.s.settings.update(captions=replace(saved, colour="nonsense"))  # a hand-edited file: the default look
+    w.captions.restore()
+    assert panel.look() == CaptionLook()

@@ -94,6 +94,18 @@ class AiSettings:
 
 
 @dataclass(frozen=True)
+class CaptionSettings:
+    """The look of burned captions (``core.caption_look.CaptionLook`` as strings)."""
+
+    style: str = "classic"
+    #: Text height in percent of the frame's height; "" = the style's own size.
+    size: str = ""
+    colour: str = "#ffffff"
+    highlight: str = "#ffd600"
+    position: str = "bottom"
+
+
+@dataclass(frozen=True)
 class Settings:
     version: int = SETTINGS_VERSION
     last_image_dir: str = ""
@@ -104,6 +116,7 @@ class Settings:
     #: ``QMainWindow.saveGeometry()`` / ``saveState()`` as base64 text.
     window_geometry: str = ""
     window_state: str = ""
+    captions: CaptionSettings = field(default_factory=CaptionSettings)
 
 
 @dataclass(frozen=True)
@@ -129,6 +142,10 @@ _VALID_NARRATION: dict[str, frozenset[str]] = {
     "engine": frozenset(VOICE_ENGINE_CHOICES),
     "captions": frozenset(CAPTION_CHOICES),
 }
+_VALID_CAPTIONS: dict[str, frozenset[str]] = {
+    "style": frozenset(("classic", "karaoke", "word")),
+    "position": frozenset(("bottom", "middle", "top")),
+}
 _VALID_AI: dict[str, frozenset[str]] = {
     "motion_strength": frozenset(MOTION_STRENGTH_CHOICES),
     "chain_from": frozenset(CHAIN_FROM_CHOICES),
@@ -136,7 +153,8 @@ _VALID_AI: dict[str, frozenset[str]] = {
 #: Integer fields and their inclusive ranges.
 _INT_RANGES: dict[str, tuple[int, int]] = {"ai.steps": (0, MAX_AI_STEPS)}
 #: Free-text fields and their longest accepted value.
-_TEXT_LIMITS: dict[str, int] = {"ai.prompt": MAX_PROMPT_CHARS, "narration.voice": 200, "narration.language": 40}
+_TEXT_LIMITS: dict[str, int] = {"ai.prompt": MAX_PROMPT_CHARS, "narration.voice": 200, "narration.language": 40,
+                                "captions.size": 8, "captions.colour": 16, "captions.highlight": 16}
 
 
 def _clean_section(cls: Any, raw: Any, section: str, valid: dict[str, frozenset[str]]) -> tuple[Any, list[str]]:
@@ -186,9 +204,11 @@ def settings_from_dict(data: Any) -> tuple[Settings, list[str]]:
     dropped += bad
     ai, bad = _clean_section(AiSettings, data.get("ai"), "ai", _VALID_AI)
     dropped += bad
-    values: dict[str, Any] = {"output": output, "narration": narration, "ai": ai}
+    captions, bad = _clean_section(CaptionSettings, data.get("captions"), "captions", _VALID_CAPTIONS)
+    dropped += bad
+    values: dict[str, Any] = {"output": output, "narration": narration, "ai": ai, "captions": captions}
     for f in fields(Settings):
-        if f.name in ("output", "narration", "ai", "version") or f.name not in data:
+        if f.name in ("output", "narration", "ai", "captions", "version") or f.name not in data:
             continue
         v = data[f.name]
         if isinstance(v, str):

@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         self.output.restore()
         self.hardware.update_ai_options()
         self.narration.restore()
+        self.captions.restore()
         geometry = st.decode_bytes(st.settings.window_geometry)
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1220, 780)

@@ -20,9 +20,10 @@ from vidgen_desktop.bridge.errors import error_info
 from vidgen_desktop.bridge.query_op import QueryOp
 from vidgen_desktop.bridge.services import Services
 from vidgen_desktop.core.cancel import CancelToken
-from vidgen_desktop.core.caption_look import CaptionLook
+from vidgen_desktop.core.caption_look import CaptionLook, colour_hex, parse_colour
 from vidgen_desktop.core.errors import CancelledError, VidGenError
 from vidgen_desktop.core.jobs import parse_aspect
+from vidgen_desktop.core.settings import CaptionSettings
 from vidgen_desktop.ui.captions_panel import CaptionsPanel
 from vidgen_desktop.ui.input_loader import InputLoader
 
@@ -51,6 +52,7 @@ class CaptionsController(QObject):
         panel.merge_requested.connect(self.merge)
         panel.nudge_requested.connect(self.nudge)
         panel.text_edited.connect(self.edit_text)
+        panel.look_changed.connect(self._save_look)
         loader.changed.connect(self._on_inputs_changed)
 
     # ------------------------------------------------------------------ the render's side
@@ -61,6 +63,24 @@ class CaptionsController(QObject):
             return None
         return bridge.CaptionRequest(tuple(cues), self._panel.look(), burn=self._panel.burn(),
                                      save_srt=self._panel.save_srt())
+
+    def restore(self) -> None:
+        """The look the user chose last time (a value that no longer makes sense: the default)."""
+        saved = self._s.settings.settings.captions
+        try:
+            look = CaptionLook(style=saved.style, size=float(saved.size) / 100 if saved.size else None,
+                               colour=parse_colour(saved.colour), highlight=parse_colour(saved.highlight),
+                               position=saved.position)
+        except (VidGenError, ValueError):
+            look = CaptionLook()
+        self._panel.set_look(look)
+
+    @Slot()
+    def _save_look(self) -> None:
+        look = self._panel.look()
+        self._s.settings.update(captions=CaptionSettings(
+            style=look.style, size=f"{look.size * 100:g}" if look.size else "", colour=colour_hex(look.colour),
+            highlight=colour_hex(look.highlight), position=look.position))
 
     def look(self) -> CaptionLook:
         """The look chosen in the tab (also used for a narration's burned captions)."""
