@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QThread
 
+from vidgen_desktop.bridge.captions import CaptionRequest, with_saved_srt
 from vidgen_desktop.bridge.narration import NarratedRender, NarrationSpec
 from vidgen_desktop.bridge.polled import PolledWorker
 from vidgen_desktop.core.cancel import CancelToken
+from vidgen_desktop.core.caption_look import CaptionLook
 from vidgen_desktop.core.jobs import RenderJob
 from vidgen_desktop.core.progress import ProgressCallback, ProgressEvent
 
@@ -43,12 +45,13 @@ class RenderFn(Protocol):
 
 
 def engine_render(job: RenderJob, *, on_progress: ProgressCallback, cancel: CancelToken,
-                  decision: TierDecision | None = None, ai: Any = None, burn_captions: Sequence[Any] = ()) -> Any:
+                  decision: TierDecision | None = None, ai: Any = None, burn_captions: Sequence[Any] = (),
+                  caption_look: CaptionLook | None = None) -> Any:
     """Import the engine only now, on the worker thread: numpy, Pillow and co. stay out of start-up."""
     from vidgen_desktop.engine.render import render
 
     return render(job, on_progress=on_progress, cancel=cancel, decision=decision, ai=ai,
-                  burn_captions=burn_captions)
+                  burn_captions=burn_captions, caption_look=caption_look)
 
 
 def release_models() -> None:
@@ -82,6 +85,8 @@ class RenderRequest:
     ai: Any = None
     #: Speak this script first and use it as the audio (``job.audio`` is then a placeholder).
     narration: NarrationSpec | None = None
+    #: The caption editor's cues: burned in and/or saved as ``VIDEO.srt`` (a sound-file render).
+    captions: CaptionRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -108,7 +113,13 @@ class RenderWorker(PolledWorker[RenderRequest, ProgressSnapshot]):
 
     def work(self, request: RenderRequest) -> object:
         log.info("render %d: %s", request.job_id, request.job)
+        edited = request.captions if request.narration is None else None
+        burn = edited.cues if edited is not None and edited.burn else ()
+        look = edited.look if edited is not None else request.narration.look if request.narration else None
+        extra: dict[str, Any] = {"caption_look": look} if look is not None else {}  # render stand-ins may lack it
         with NarratedRender(request.narration, request.job, self.report, request.cancel) as narrated:
             result = self._render_fn(narrated.job, on_progress=self.report, cancel=request.cancel,
-                                     decision=request.decision, ai=request.ai, burn_captions=narrated.burn)
-            return narrated.finish(result)
+                                     decision=request.decision, ai=request.ai,
+                                     burn_captions=narrated.burn or burn, **extra)
+            result = narrated.finish(result)
+        return with_saved_srt(result, edited) if edited is not None else result

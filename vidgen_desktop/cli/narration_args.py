@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from vidgen_desktop.cli.caption_args import look_from_args
 from vidgen_desktop.cli.common import ENGINES
 from vidgen_desktop.core.errors import UsageError
 from vidgen_desktop.core.narration import NarrationSpec
@@ -56,4 +57,5 @@ def narration_from_args(args: argparse.Namespace) -> NarrationSpec | None:
         music=args.music.expanduser() if args.music else None,
         voice_sample=args.voice_sample.expanduser() if args.voice_sample else None,
         seed=getattr(args, "seed", None),
+        look=look_from_args(args),
     )

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vidgen_desktop.cli.caption_args import add_caption_look_arguments, look_from_args
 from vidgen_desktop.cli.common import ProgressPrinter
 from vidgen_desktop.cli.interrupt import ctrl_c_cancels
 from vidgen_desktop.cli.narration_args import add_narration_arguments, check_narration_args, narration_from_args
@@ -58,6 +59,7 @@ def register(sub: Any) -> None:
                          "it works, but very slowly")
     add_narration_arguments(p)
     add_overlay_arguments(p)
+    add_caption_look_arguments(p)
     p.add_argument("--seed", type=int, help="seed for automatic choices (same seed, same video)")
     p.add_argument("--json", action="store_true", help="print progress events as JSON lines on stdout")
     p.set_defaults(func=run)
@@ -109,6 +111,7 @@ def ai_options_from_args(args: argparse.Namespace) -> AiOptions:
 
 def run(args: argparse.Namespace) -> int:
     job = job_from_args(args)
+    look_from_args(args)  # usage errors before any work
     ai = ai_options_from_args(args)
     narration = narration_from_args(args)
     if narration is not None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from vidgen_desktop.core.caption_look import CaptionLook
+
 
 @dataclass(frozen=True)
 class NarrationSpec:
@@ -29,3 +31,5 @@ class NarrationSpec:
     models_dir: Path | None = None
     #: Seed for Bark/XTTS sampling (same seed, same take).
     seed: int | None = None
+    #: How burned captions look (``None``: the classic look).
+    look: CaptionLook | None = None

@@ -105,6 +105,18 @@ class OverlaySettings:
 
 
 @dataclass(frozen=True)
+class CaptionSettings:
+    """The look of burned captions (``core.caption_look.CaptionLook`` as strings)."""
+
+    style: str = "classic"
+    #: Text height in percent of the frame's height; "" = the style's own size.
+    size: str = ""
+    colour: str = "#ffffff"
+    highlight: str = "#ffd600"
+    position: str = "bottom"
+
+
+@dataclass(frozen=True)
 class Settings:
     version: int = SETTINGS_VERSION
     last_image_dir: str = ""
@@ -116,6 +128,7 @@ class Settings:
     #: ``QMainWindow.saveGeometry()`` / ``saveState()`` as base64 text.
     window_geometry: str = ""
     window_state: str = ""
+    captions: CaptionSettings = field(default_factory=CaptionSettings)
 
 
 @dataclass(frozen=True)
@@ -141,6 +154,10 @@ _VALID_NARRATION: dict[str, frozenset[str]] = {
     "engine": frozenset(VOICE_ENGINE_CHOICES),
     "captions": frozenset(CAPTION_CHOICES),
 }
+_VALID_CAPTIONS: dict[str, frozenset[str]] = {
+    "style": frozenset(("classic", "karaoke", "word")),
+    "position": frozenset(("bottom", "middle", "top")),
+}
 _VALID_AI: dict[str, frozenset[str]] = {
     "motion_strength": frozenset(MOTION_STRENGTH_CHOICES),
     "chain_from": frozenset(CHAIN_FROM_CHOICES),
@@ -153,7 +170,9 @@ _VALID_OVERLAYS: dict[str, frozenset[str]] = {
 #: Integer fields and their inclusive ranges.
 _INT_RANGES: dict[str, tuple[int, int]] = {"ai.steps": (0, MAX_AI_STEPS)}
 #: Free-text fields and their longest accepted value.
-_TEXT_LIMITS: dict[str, int] = {"overlays.title_text": MAX_TITLE_CHARS, "ai.prompt": MAX_PROMPT_CHARS, "narration.voice": 200, "narration.language": 40}
+_TEXT_LIMITS: dict[str, int] = {"ai.prompt": MAX_PROMPT_CHARS, "narration.voice": 200, "narration.language": 40,
+                                "captions.size": 8, "captions.colour": 16, "captions.highlight": 16,
+                                "overlays.title_text": MAX_TITLE_CHARS}
 
 
 def _clean_section(cls: Any, raw: Any, section: str, valid: dict[str, frozenset[str]]) -> tuple[Any, list[str]]:
@@ -205,9 +224,12 @@ def settings_from_dict(data: Any) -> tuple[Settings, list[str]]:
     dropped += bad
     overlays, bad = _clean_section(OverlaySettings, data.get("overlays"), "overlays", _VALID_OVERLAYS)
     dropped += bad
-    values: dict[str, Any] = {"output": output, "narration": narration, "ai": ai, "overlays": overlays}
+    captions, bad = _clean_section(CaptionSettings, data.get("captions"), "captions", _VALID_CAPTIONS)
+    dropped += bad
+    sections = {"output": output, "narration": narration, "ai": ai, "overlays": overlays, "captions": captions}
+    values: dict[str, Any] = dict(sections)
     for f in fields(Settings):
-        if f.name in ("output", "narration", "ai", "overlays", "version") or f.name not in data:
+        if f.name in sections or f.name == "version" or f.name not in data:
             continue
         v = data[f.name]
         if isinstance(v, str):

@@ -168,7 +168,7 @@ def render_narrated(
     cancel = cancel or CancelToken()
     with NarratedAudio(spec, job, on_progress=narration_progress or on_progress, cancel=cancel) as narrated:
         result = render(narrated.job, on_progress=on_progress, cancel=cancel, decision=decision, ai=ai,
-                        hardware=hardware, burn_captions=narrated.burn)
+                        hardware=hardware, burn_captions=narrated.burn, caption_look=spec.look)
         return narrated.finish(result)
 
 

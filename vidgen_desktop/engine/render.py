@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vidgen_desktop.core.cancel import CancelToken
+from vidgen_desktop.core.caption_look import CaptionLook
 from vidgen_desktop.core.errors import InputError, OutputError
 from vidgen_desktop.core.hardware import HardwareInfo
 from vidgen_desktop.core.jobs import RenderJob, Resolution, Tier
@@ -23,6 +24,7 @@ from vidgen_desktop.engine.ai.dispatch import AiDispatch
 from vidgen_desktop.engine.ai.options import AiOptions
 from vidgen_desktop.engine.canvas import fit_canvas, rgb_to_yuv420, yuv420_to_rgb
 from vidgen_desktop.engine.captions import Cue, captioned_writer
+from vidgen_desktop.engine.captions.style import style_for
 from vidgen_desktop.engine.decide import TierDecision, decide_tier
 from vidgen_desktop.engine.encoder import EncodeSettings, VideoEncoder, check_output_path
 from vidgen_desktop.engine.image_io import IMAGE_EXTENSIONS, image_size, open_image
@@ -134,11 +136,13 @@ def render(
     ai: AiOptions | None = None,
     hardware: HardwareInfo | None = None,
     burn_captions: Sequence[Cue] = (),
+    caption_look: CaptionLook | None = None,
 ) -> RenderResult:
     """Render ``job`` to ``job.output`` atomically. Raises :class:`VidGenError` subclasses.
 
     ``ai`` holds the AI tiers' settings (steps, motion strength, prompt, allow slow
-    hardware); ``hardware`` is the probed machine (probed here when an AI tier runs and it
+    hardware); ``burn_captions`` are drawn into the frames as ``caption_look`` says (default: the classic look);
+    ``hardware`` is the probed machine (probed here when an AI tier runs and it
     was not given). An AI tier that fails hands over to the next one, then to Ken Burns.
     """
     cancel = cancel or CancelToken()
@@ -165,7 +169,7 @@ def render(
     outcome = None
     settings = EncodeSettings(plan.width, plan.height, plan.fps, job.quality)
     with VideoEncoder(job.output, settings, audio, cancel) as encoder:
-        write = captioned_writer(encoder.write, list(burn_captions), out_size, plan.fps)
+        write = captioned_writer(encoder.write, list(burn_captions), out_size, plan.fps, style_for(caption_look))
         if job.overlays.active:  # drawn under the captions
             from vidgen_desktop.engine.overlays import audiogram_writer, prepare_audiogram
 

@@ -19,6 +19,8 @@ from vidgen_desktop import APP_NAME
 from vidgen_desktop.bridge.downloads import DownloadManager
 from vidgen_desktop.bridge.errors import ErrorInfo
 from vidgen_desktop.bridge.services import Services
+from vidgen_desktop.ui.captions_panel import CaptionsPanel
+from vidgen_desktop.ui.controllers.captions import CaptionsController
 from vidgen_desktop.ui.controllers.hardware import HardwareController
 from vidgen_desktop.ui.controllers.inputs import InputsController
 from vidgen_desktop.ui.controllers.narration import NarrationController
@@ -60,11 +62,12 @@ class MainWindow(QMainWindow):
         self.hardware = HardwareController(services, self.hardware_panel, self.models_panel, self.output_panel,
                                            status, self)
         self.overlays = OverlayController(services, self.overlay_panel, self.loader, self)
+        self.captions = CaptionsController(services, self.captions_panel, self.loader, self)
         self.render_flow = RenderFlow(
             self, services, loader=self.loader, output=self.output, narration=self.narration, hardware=self.hardware,
             progress=self.progress_panel, tabs=self.tabs, button=self.render_button, reason=self.render_reason,
             render_action=self.render_action, cancel_action=self.cancel_action, notifier=self.notifier,
-            show_notice=self.show_banner)
+            show_notice=self.show_banner, captions=self.captions)
         self._connect()
         self._restore()
         self.output.update_default()
@@ -78,6 +81,7 @@ class MainWindow(QMainWindow):
         self.hardware_panel = HardwarePanel()
         self.models_panel = ModelsPanel()
         self.overlay_panel = OverlayPanel()
+        self.captions_panel = CaptionsPanel()
         self.models_panel.attach(self.downloads, self.s.tasks)
 
         bar = RenderBar()
@@ -87,9 +91,10 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.progress_panel, "Render")
         self.tabs.addTab(self.overlay_panel, "Audiogram")
+        self.tabs.addTab(self.captions_panel, "Captions")
         self.tabs.addTab(self.hardware_panel, "This computer")
         self.tabs.addTab(self.models_panel, "Models")
-        self.tabs.setAccessibleName("Render, hardware and models")
+        self.tabs.setAccessibleName("Render, audiogram, captions, hardware and models")
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(input_column(self.drop, self.output_panel, bar))
@@ -174,6 +179,7 @@ class MainWindow(QMainWindow):
         self.hardware.update_ai_options()
         self.narration.restore()
         self.overlays.restore()
+        self.captions.restore()
         geometry = st.decode_bytes(st.settings.window_geometry)
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1220, 780)
@@ -301,4 +307,5 @@ class MainWindow(QMainWindow):
         if self.progress_panel.player is not None:
             self.progress_panel.player.stop()
         self.narration.close()
+        self.captions.close()
         event.accept()

@@ -1,9 +1,12 @@
 """Captions: timed cues, ``.srt`` files, and burned-in captions drawn onto video frames.
 
-Cues come from the narration's sentence timings (:mod:`vidgen_desktop.engine.narration`):
-:mod:`.layout` breaks their lines, :mod:`.timing` times them, :mod:`.srt` writes the
-sidecar, and :mod:`.overlay` burns them in, drawing with :mod:`.drawing` in fonts that
-:mod:`.fonts` finds by what they cover.
+Cues come from the narration's sentence timings (:mod:`vidgen_desktop.engine.narration`),
+a caption file or a transcription: :mod:`.layout` breaks their lines, :mod:`.timing` times
+them, :mod:`.srt` writes the sidecar, and :mod:`.overlay` burns them in, drawing with
+:mod:`.drawing` in fonts that :mod:`.fonts` finds by what they cover. The look
+(classic/karaoke/word, :mod:`.style`) places them in the shape's :mod:`.safe_area` and
+lights the word being said (:mod:`.words`); :mod:`.editing` is the window's caption editor
+and :mod:`.preview` draws one frame for it.
 """
 
 from vidgen_desktop.engine.captions.cue import Cue, Word

@@ -13,11 +13,12 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 from vidgen_desktop.engine.canvas import limited_range, rgb_to_ycbcr
 from vidgen_desktop.engine.captions.fonts import Font, FontPlan, builtin_font, load_font
 from vidgen_desktop.engine.captions.layout import MAX_LINES
+from vidgen_desktop.engine.captions.safe_area import SafeArea, safe_area
 
 FloatArray = npt.NDArray[np.float32]
 Plane = npt.NDArray[np.uint8]
@@ -25,25 +26,43 @@ Plane = npt.NDArray[np.uint8]
 
 @dataclass(frozen=True)
 class CaptionStyle:
-    """How burned-in captions look. Sizes are fractions of the frame's shorter side (height for landscape)."""
+    """How burned-in captions look (the engine's side of :class:`~vidgen_desktop.core.caption_look.CaptionLook`)."""
 
+    #: classic: the cue's lines; karaoke: the word being said in ``highlight_rgb``; word: a few words, large.
+    kind: Literal["classic", "karaoke", "word"] = "classic"
     mode: Literal["outline", "box"] = "outline"
-    #: Text height as a fraction of the frame's height (landscape) or width (portrait).
+    #: Text height as a fraction of the frame's shorter side (height for landscape, width for portrait)...
     font_scale: float = 0.058
-    #: The smallest size, relative to ``font_scale``, before a cue is split in parts instead.
+    #: ...unless this is set: text height as a fraction of the frame's height.
+    height_scale: float | None = None
+    #: The smallest size, relative to the first, before a cue is split in parts instead.
     min_scale: float = 0.72
-    #: Title-safe margins: fraction of width on each side, of height at the bottom.
-    side_margin: float = 0.07
-    bottom_margin: float = 0.08
     text_rgb: tuple[int, int, int] = (255, 255, 255)
+    highlight_rgb: tuple[int, int, int] = (255, 214, 0)
     outline_rgb: tuple[int, int, int] = (0, 0, 0)
     #: Outline width as a fraction of the font size.
     outline: float = 0.09
+    #: Drop shadow offset as a fraction of the font size (0: none).
+    shadow: float = 0.0
+    shadow_opacity: float = 0.75
     box_rgb: tuple[int, int, int] = (0, 0, 0)
     box_opacity: float = 0.7
     line_spacing: float = 0.18
     max_lines: int = MAX_LINES
+    #: Where in the shape's safe area (:mod:`.safe_area`).
+    position: Literal["bottom", "middle", "top"] = "bottom"
     font_path: str | None = None
+
+    def text_size(self, frame_size: tuple[int, int]) -> int:
+        """The first font size tried, in pixels, for a ``(width, height)`` frame."""
+        w, h = frame_size
+        if self.height_scale is not None:
+            return max(10, round(h * self.height_scale))
+        return max(10, round(min(w, h) * self.font_scale * (WORD_SCALE if self.kind == "word" else 1.0)))
+
+
+#: The word style's text is this much larger than classic's.
+WORD_SCALE = 1.6
 
 
 class FontSet:
@@ -146,11 +165,20 @@ class Sprite:
         roi[...] = np.clip(roi * (1.0 - a) + self.rgba[..., :3].astype(np.float32) * a + 0.5, 0, 255).astype(np.uint8)
 
 
-def draw_lines(lines: list[str], fonts: FontSet, style: CaptionStyle) -> npt.NDArray[np.uint8]:
-    """The caption's lines, centred, as an RGBA image (white text, dark outline or box)."""
+def draw_lines(lines: list[str], fonts: FontSet, style: CaptionStyle,
+               highlight: list[tuple[int, int, int]] | None = None) -> npt.NDArray[np.uint8]:
+    """The caption's lines, centred, as an RGBA image (text in an outline or on a box, with a drop shadow).
+
+    ``highlight`` lists ``(line, first char, end char)`` spans drawn in ``style.highlight_rgb``
+    (karaoke's word being said): the text is drawn once in each colour and the word's
+    columns are taken from the second, so shaping (Arabic joining) is never cut.
+    """
     size = fonts.size
-    stroke = max(1, round(size * style.outline)) if style.mode == "outline" else 0
+    stroke = max(1, round(size * style.outline)) if style.mode == "outline" and style.outline > 0 else 0
     pad = max(2, int(size * 0.35)) if style.mode == "box" else stroke
+    shadow = round(size * style.shadow) if style.shadow > 0 else 0
+    blur = max(1, shadow // 2) if shadow else 0
+    room = shadow + 2 * blur  # right and below, for the shadow
     gap = int(size * style.line_spacing)
     placed = [fonts.place(ln, stroke) for ln in lines]
     ascent, descent = fonts.metrics()
@@ -158,29 +186,70 @@ def draw_lines(lines: list[str], fonts: FontSet, style: CaptionStyle) -> npt.NDA
     widths = [x1 - x0 for _runs, x0, x1 in placed]
     tw = max(widths) + 2 * pad
     th = line_h * len(lines) + gap * (len(lines) - 1) + 2 * pad
-    img = Image.new("RGBA", (tw + 2, th + 2), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(img)
+    canvas = (tw + 2 + room, th + 2 + room)
+    img = Image.new("RGBA", canvas, (0, 0, 0, 0))
+    rows: list[tuple[int, int]] = []  # each line's top and pen start
     yy = pad
-    for (runs, x0, _x1), wdt in zip(placed, widths):
+    for (_runs, x0, _x1), wdt in zip(placed, widths):
         if style.mode == "box":
             bx0, bx1 = (tw - wdt) // 2 - pad + 1, (tw + wdt) // 2 + pad + 1
-            draw.rounded_rectangle((bx0, yy - pad // 2, bx1, yy + line_h + pad // 2), radius=pad // 2,
-                                   fill=(*style.box_rgb, round(255 * style.box_opacity)))
-        left = (tw - wdt) // 2 - x0 + 1
-        for x, text, font in runs:
-            draw.text((left + x, yy + stroke + ascent), text, font=font, anchor="ls", fill=(*style.text_rgb, 255),
-                      stroke_width=stroke, stroke_fill=(*style.outline_rgb, 255))
+            ImageDraw.Draw(img).rounded_rectangle((bx0, yy - pad // 2, bx1, yy + line_h + pad // 2), radius=pad // 2,
+                                                  fill=(*style.box_rgb, round(255 * style.box_opacity)))
+        rows.append((yy, (tw - wdt) // 2 - x0 + 1))
         yy += line_h + gap
+
+    def paint(fill: tuple[int, int, int]) -> Image.Image:
+        layer = Image.new("RGBA", canvas, (0, 0, 0, 0))
+        draw = ImageDraw.Draw(layer)
+        for (runs, _x0, _x1), (top, left) in zip(placed, rows):
+            for x, text, font in runs:
+                draw.text((left + x, top + stroke + ascent), text, font=font, anchor="ls", fill=(*fill, 255),
+                          stroke_width=stroke, stroke_fill=(*style.outline_rgb, 255))
+        return layer
+
+    text = paint(style.text_rgb)
+    if highlight:
+        lit = paint(style.highlight_rgb)
+        for li, a, b in highlight:
+            xa, xb = _span_x(lines[li], a, b, fonts)
+            top, left = rows[li]
+            box = (max(0, left + int(xa) - stroke - 1), top, min(canvas[0], left + int(xb + 0.999) + stroke + 1),
+                   top + line_h)
+            text.paste(lit.crop(box), box[:2])
+    if shadow:
+        alpha = text.getchannel("A").filter(ImageFilter.GaussianBlur(blur))
+        alpha = alpha.point(lambda a: round(a * style.shadow_opacity))
+        shade = Image.new("RGBA", canvas, (0, 0, 0, 0))
+        shade.paste(Image.merge("RGBA", (*Image.new("RGB", canvas, (0, 0, 0)).split(), alpha)), (shadow, shadow))
+        img.alpha_composite(shade)
+    img.alpha_composite(text)
     return np.asarray(img, dtype=np.uint8)
 
 
-def make_sprite(rgba: npt.NDArray[np.uint8], frame_size: tuple[int, int], style: CaptionStyle) -> Sprite:
-    """Place a drawn caption (centred, bottom at the safe margin) and convert it for blending."""
+def _span_x(line: str, a: int, b: int, fonts: FontSet) -> tuple[float, float]:
+    """The pen range of ``line[a:b]`` from the line's left end (measured from the right in a right-to-left line)."""
+    xa, xb = fonts.width(line[:a]), fonts.width(line[:b])
+    if _right_to_left(line):
+        whole = fonts.width(line)
+        return whole - xb, whole - xa
+    return xa, xb
+
+
+def make_sprite(rgba: npt.NDArray[np.uint8], frame_size: tuple[int, int], style: CaptionStyle,
+                area: SafeArea | None = None) -> Sprite:
+    """Place a drawn caption (centred in the shape's safe area, at the style's position) and convert it for blending."""
     w, h = frame_size
+    area = area or safe_area(frame_size)
     ih, iw = rgba.shape[:2]
+    if style.position == "top":
+        y = area.top
+    elif style.position == "middle":
+        y = area.top + (area.height - ih) // 2
+    else:
+        y = area.bottom - ih
     # Even position (4:2:0 chroma), clipped into the frame.
-    x = max(0, min(w - iw, (w - iw) // 2)) & ~1
-    y = max(0, min(h - ih, h - int(h * style.bottom_margin) - ih)) & ~1
+    x = max(0, min(w - iw, area.left + (area.width - iw) // 2)) & ~1
+    y = max(0, min(h - ih, y)) & ~1
     rgba = rgba[: h - y, : w - x]
     ih, iw = rgba.shape[:2]
     alpha = rgba[..., 3].astype(np.float32) / 255.0

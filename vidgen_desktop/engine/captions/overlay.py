@@ -1,8 +1,10 @@
 """Burned-in captions on a stream of frames: which cue shows when, laid out to fit, drawn once per cue.
 
 The style is readable on any picture: white text with a dark outline (or on a dark box),
-inside title-safe margins, at most two lines; a cue that would need more lines at the
-smallest allowed size is shown in parts, one after the other. Captions are blended
+inside the shape's safe area (:mod:`.safe_area`), at most two lines; a cue that would need
+more lines at the smallest allowed size is shown in parts, one after the other. Karaoke
+draws the cue with the word being said highlighted; the word style shows a few words at a
+time, large (:mod:`.words`). Each (cue, highlighted word) is drawn once; frames only blend. Captions are blended
 straight into the YUV planes the encoder receives, so they need neither libass nor fonts
 inside ffmpeg.
 """
@@ -19,7 +21,9 @@ from vidgen_desktop.engine.captions.cue import Cue
 from vidgen_desktop.engine.captions.drawing import CaptionStyle, FontSet, Plane, Sprite, draw_lines, make_sprite
 from vidgen_desktop.engine.captions.fonts import FontSearch, default_search, plan_fonts
 from vidgen_desktop.engine.captions.layout import balance_lines, join_lines, split_caption_blocks, text_cols, wrap_lines
+from vidgen_desktop.engine.captions.safe_area import safe_area
 from vidgen_desktop.engine.captions.timing import time_blocks
+from vidgen_desktop.engine.captions.words import GROUP_COLS, active_word, with_words, word_groups, word_spans, words_in
 
 
 class CaptionOverlay:
@@ -33,14 +37,15 @@ class CaptionOverlay:
         self.frame_size = frame_size
         self.style = style or CaptionStyle()
         self.search = fonts or default_search(self.style.font_path)
-        w, h = frame_size
-        self.base_size = max(10, round(min(h, w) * self.style.font_scale))
-        self.max_width = max(16, int(w * (1.0 - 2.0 * self.style.side_margin)))
+        self.area = safe_area(frame_size)
+        self.base_size = self.style.text_size(frame_size)
+        self.max_width = max(16, self.area.width)
         self._font_sets: dict[tuple[str, int], FontSet] = {}
-        self.cues = self._fit_cues(sorted(cues, key=lambda c: c.start))
+        self.cues = self._fit_cues(self._units(sorted(cues, key=lambda c: c.start)))
         self._starts = [c.start for c in self.cues]
         self._current: int | None = None
-        self._sprite: Sprite | None = None
+        #: The showing cue's sprites, one per highlighted word (-1: none), drawn once each.
+        self._sprites: dict[int, Sprite] = {}
 
     # --- layout
 
@@ -67,6 +72,16 @@ class CaptionOverlay:
                 return None
             size = max(smallest, int(size * 0.9))
 
+    def _units(self, cues: list[Cue]) -> list[Cue]:
+        """What is shown at once: classic and karaoke show cues, the word style a few words at a time.
+        Karaoke and word need word times; cues without them get them spread evenly."""
+        if self.style.kind == "classic":
+            return cues
+        if self.style.kind == "word":  # as many words as fit one line (a bold letter is ~0.7 em wide)
+            cols = min(GROUP_COLS, max(6, int(self.max_width / (0.7 * self.base_size))))
+            return [g for c in cues for g in word_groups(c, max_cols=cols)]
+        return [with_words(c) for c in cues]
+
     def _fit_cues(self, cues: list[Cue]) -> list[Cue]:
         out: list[Cue] = []
         for c in cues:
@@ -81,7 +96,8 @@ class CaptionOverlay:
                 if all(self._layout(b) is not None for b in blocks):
                     break
                 parts += 1
-            out += time_blocks(blocks, c.start, c.end)
+            timed = [(w.text, w.start, w.end) for w in c.words]
+            out += [words_in(p, c.words) for p in time_blocks(blocks, c.start, c.end, words=timed or None)]
         return out
 
     def cue_at(self, t: float) -> int | None:
@@ -90,20 +106,37 @@ class CaptionOverlay:
             return i
         return None
 
-    def _render(self, index: int) -> Sprite:
+    def lines_of(self, index: int) -> tuple[list[str], int]:
+        """The cue's laid-out lines and font size."""
         text = self.cues[index].text
         layout = self._layout(text)
-        lines, size = layout if layout is not None else (wrap_lines(text)[: self.style.max_lines], self.base_size)
-        rgba = draw_lines(lines, self.fonts_for(text, size), self.style)
-        return make_sprite(rgba, self.frame_size, self.style)
+        return layout if layout is not None else (wrap_lines(text)[: self.style.max_lines], self.base_size)
+
+    def _render(self, index: int, word: int) -> Sprite:
+        cue = self.cues[index]
+        lines, size = self.lines_of(index)
+        spans = word_spans(lines, cue.words)[word] if word >= 0 else None
+        rgba = draw_lines(lines, self.fonts_for(cue.text, size), self.style, spans)
+        return make_sprite(rgba, self.frame_size, self.style, self.area)
+
+    def word_at(self, index: int, t: float) -> int:
+        """The highlighted word of cue ``index`` at ``t`` (-1: none, or the classic style)."""
+        if self.style.kind == "classic":
+            return -1
+        k = active_word(self.cues[index], t)
+        return -1 if k is None else k
 
     def sprite_at(self, t: float) -> Sprite | None:
         i = self.cue_at(t)
         if i is None:
             return None
         if i != self._current:
-            self._sprite, self._current = self._render(i), i
-        return self._sprite
+            self._sprites, self._current = {}, i
+        word = self.word_at(i, t)
+        sprite = self._sprites.get(word)
+        if sprite is None:
+            sprite = self._sprites[word] = self._render(i, word)
+        return sprite
 
     # --- blending
 

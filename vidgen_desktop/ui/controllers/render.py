@@ -9,6 +9,7 @@ this is what the window does around it. Why the button is disabled is decided by
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton, QTabWidget
 
 from vidgen_desktop import APP_NAME
+from vidgen_desktop.bridge.captions import font_notice as caption_cues_font_notice
 from vidgen_desktop.bridge.errors import ErrorInfo, error_info
 from vidgen_desktop.bridge.job_builder import build_ai_options, build_job
 from vidgen_desktop.bridge.narration import caption_font_notice, spoken_estimate_s
@@ -26,6 +28,7 @@ from vidgen_desktop.bridge.services import Services
 from vidgen_desktop.core.errors import VidGenError
 from vidgen_desktop.core.progress import ProgressEvent
 from vidgen_desktop.ui import desktop
+from vidgen_desktop.ui.controllers.captions import CaptionsController
 from vidgen_desktop.ui.controllers.hardware import HardwareController
 from vidgen_desktop.ui.controllers.narration import NarrationController
 from vidgen_desktop.ui.controllers.output import OutputController
@@ -44,7 +47,8 @@ class RenderFlow(QObject):
     def __init__(self, window: QMainWindow, services: Services, *, loader: InputLoader, output: OutputController,
                  narration: NarrationController, hardware: HardwareController, progress: ProgressPanel,
                  tabs: QTabWidget, button: QPushButton, reason: QLabel, render_action: QAction,
-                 cancel_action: QAction, notifier: Notifier, show_notice: Callable[[str], None]) -> None:
+                 cancel_action: QAction, notifier: Notifier, show_notice: Callable[[str], None],
+                 captions: CaptionsController | None = None) -> None:
         super().__init__(window)
         self._window = window
         self._s = services
@@ -60,6 +64,7 @@ class RenderFlow(QObject):
         self._cancel_action = cancel_action
         self._notifier = notifier
         self._show_notice = show_notice
+        self._captions = captions
         self._poster: QImage | None = None
         self._last_result: Any = None
 
@@ -144,11 +149,19 @@ class RenderFlow(QObject):
             return False
         if output.exists() and not self.confirm_overwrite(output):
             return False
-        fonts = caption_font_notice(narration) if narration is not None else None
+        captions = None
+        if self._captions is not None:
+            if narration is not None:  # the tab's look for the narration's own burned captions
+                narration = replace(narration, look=self._captions.look())
+            else:
+                captions = self._captions.request()
+        fonts = caption_font_notice(narration) if narration is not None else \
+            caption_cues_font_notice(captions.cues) if captions is not None and captions.burn else None
         if fonts:  # told before the render starts; the captions are still drawn, with boxes for what is missing
             self._show_notice(f"<b>Captions.</b> {fonts}")
         self._poster = None
-        return self._s.controller.start(job, self._hardware.decision_for(job.tier), ai=ai, narration=narration)
+        return self._s.controller.start(job, self._hardware.decision_for(job.tier), ai=ai, narration=narration,
+                                        captions=captions)
 
     @Slot()
     def cancel(self) -> None:
