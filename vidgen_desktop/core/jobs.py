@@ -40,6 +40,13 @@ _TIER_LABELS = {
 TIER_ORDER: tuple[Tier, ...] = (Tier.KENBURNS, Tier.ANIMATEDIFF, Tier.SVD, Tier.SVD_XT)
 
 
+class Transition(str, Enum):
+    """How one picture of a slideshow gives way to the next (on a downbeat, or a pause in speech)."""
+
+    CROSSFADE = "crossfade"
+    CUT = "cut"
+
+
 class Fit(str, Enum):
     """How a picture of another shape fills the frame."""
 
@@ -157,3 +164,16 @@ class RenderJob:
     quality: Quality = Quality.STANDARD
     motion: Motion = Motion.AUTO
     seed: int | None = None
+    #: Slideshow: the pictures after ``image``, in order (empty: one picture). See :attr:`images`.
+    more_images: tuple[Path, ...] = ()
+    #: Slideshow: how a picture gives way to the next.
+    transition: Transition = Transition.CROSSFADE
+
+    @property
+    def images(self) -> tuple[Path, ...]:
+        """Every picture, in order: ``image`` first, then ``more_images``."""
+        return (self.image, *self.more_images)
+
+    @property
+    def is_slideshow(self) -> bool:
+        return bool(self.more_images)
