@@ -61,7 +61,7 @@ def detect_clicks(path: Path) -> AudioAnalysis:
     loud = np.abs(sig) > 0.05
     starts = np.flatnonzero(loud[1:] & ~np.convolve(loud, np.ones(int(0.05 * rate)), "full")[: len(sig) - 1]
                             .astype(bool)) + 1
-    beats = [i / rate for i in starts]
+    beats = [float(i) / rate for i in starts]
     peaks = [float(np.abs(sig[i:i + int(0.02 * rate)]).max()) for i in starts]
     downbeats = [b for b, p in zip(beats, peaks, strict=True) if p > 0.6]
     tempo = 60.0 / float(np.median(np.diff(beats))) if len(beats) > 1 else None
