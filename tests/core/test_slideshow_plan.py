@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from vidgen_desktop.core.analysis import AudioAnalysis
@@ -29,12 +31,12 @@ def test_bars_fill_the_song_evenly_and_changes_are_downbeats(n: int, bars: int) 
     assert plan.basis == "downbeats" and len(s) == n
     assert [x.picture for x in s] == list(range(n))
     assert s[0].start == 0 and s[-1].end == round(a.duration_s * fps)
-    assert all(x.end == y.start for x, y in zip(s, s[1:], strict=False))  # no gap, no overlap
+    assert all(x.end == y.start for x, y in itertools.pairwise(s))  # no gap, no overlap
     for x in s[1:]:
         assert x.at_s in a.downbeats  # on a downbeat...
         assert x.start == round(x.at_s * fps)  # ...and the new picture's first frame is that downbeat's frame
         assert x.transition is Transition.CUT and x.fade == 0
-    counts = [bar_of(a, y.at_s) - bar_of(a, x.at_s) for x, y in zip(s, s[1:], strict=False)]
+    counts = [bar_of(a, y.at_s) - bar_of(a, x.at_s) for x, y in itertools.pairwise(s)]
     counts = [bar_of(a, s[1].at_s), *counts[1:], bars - bar_of(a, s[-1].at_s)]
     assert sum(counts) == bars and max(counts) - min(counts) <= 1  # whole bars, as even as can be
     assert "bars each" in plan.note

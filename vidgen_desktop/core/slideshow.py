@@ -11,6 +11,7 @@ fade is centred on the downbeat.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -122,7 +123,7 @@ def _bar_starts(marks: tuple[float, ...], duration: float) -> list[float]:
     if not inside:
         return []
     if len(inside) > 1:
-        typical = sorted(b - a for a, b in zip(inside, inside[1:], strict=False))[(len(inside) - 1) // 2]
+        typical = sorted(b - a for a, b in itertools.pairwise(inside))[(len(inside) - 1) // 2]
         if inside[0] > LEAD_IN_BAR_SHARE * typical:
             return [0.0, *inside]
     return [0.0, *inside[1:]]

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from vidgen_desktop.core.analysis import AudioAnalysis
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import InputError
@@ -128,8 +130,9 @@ class SlideshowFrames:
                         continue
                     w = slides[visible[1]].weight(f)
                     old, new = parts
-                    yield Frame(*(cv2.addWeighted(a, 1.0 - w, b, w, 0.0)
-                                  for a, b in ((old.y, new.y), (old.u, new.u), (old.v, new.v))))
+                    y, u, v = (np.asarray(cv2.addWeighted(a, 1.0 - w, b, w, 0.0), np.uint8)
+                               for a, b in ((old.y, new.y), (old.u, new.u), (old.v, new.v)))
+                    yield Frame(y, u, v)
             finally:
                 if ahead is not None:
                     ahead[1].cancel()
