@@ -8,20 +8,34 @@ the functions: this module loads at start-up.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vidgen_desktop.bridge.narration import NARRATION_AUDIO, NarrationSpec
 from vidgen_desktop.core.errors import UsageError
-from vidgen_desktop.core.jobs import Fit, Motion, Quality, RenderJob, Resolution, Tier, parse_aspect, parse_fps
+from vidgen_desktop.core.jobs import (
+    Fit,
+    Motion,
+    Quality,
+    RenderJob,
+    Resolution,
+    Tier,
+    Transition,
+    parse_aspect,
+    parse_fps,
+)
 from vidgen_desktop.core.settings import AiSettings, NarrationSettings, OutputSettings
 
 if TYPE_CHECKING:
     from vidgen_desktop.engine.ai.options import AiOptions
 
 
-def build_job(image: Path, audio: Path | None, output: Path, out: OutputSettings) -> RenderJob:
-    """Raises :class:`UsageError` for a value the engine would refuse (settings are validated on load)."""
+def build_job(image: Path, audio: Path | None, output: Path, out: OutputSettings,
+              more_images: Sequence[Path] = ()) -> RenderJob:
+    """Raises :class:`UsageError` for a value the engine would refuse (settings are validated on load).
+
+    ``more_images``: the slideshow's pictures after ``image``, in the order the window shows them."""
     return RenderJob(
         image=image,
         audio=audio if audio is not None else NARRATION_AUDIO,  # a narrated render replaces it
@@ -33,6 +47,8 @@ def build_job(image: Path, audio: Path | None, output: Path, out: OutputSettings
         fit=Fit(out.fit),
         quality=Quality(out.quality),
         motion=Motion(out.motion),
+        more_images=tuple(more_images),
+        transition=Transition(out.transition),
     )
 
 

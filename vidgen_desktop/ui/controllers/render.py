@@ -85,7 +85,7 @@ class RenderFlow(QObject):
             rendering=self._s.controller.busy,
             reading_image=lo.image_pending is not None,
             reading_sound=lo.audio_pending is not None,
-            has_image=lo.image is not None,
+            has_image=lo.image is not None and lo.image_error is None,  # every picture of a slideshow
             image_error=lo.image_error,
             narrating=narrating,
             script=n.script() if narrating else "",
@@ -135,7 +135,7 @@ class RenderFlow(QObject):
         try:
             narration = self._narration.spec() if narrating else None
             job = build_job(image.path, None if narrating or audio is None else audio.path, output,
-                            self._s.settings.output)
+                            self._s.settings.output, more_images=self._loader.image_paths[1:])
             ai = build_ai_options(self._s.settings.settings.ai)
             if creates_folder(output, self._s.paths.outputs, chosen=self._output.chosen):
                 ensure_folder(output.parent)
