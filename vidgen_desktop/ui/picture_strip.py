@@ -43,7 +43,7 @@ class StripPicture:
 
 
 class PictureStrip(QListWidget):
-    """Numbered thumbnails, left to right in the order the video shows them."""
+    """Numbered thumbnails, in reading order (left to right, then down): the order the video shows them."""
 
     #: A picture was dragged (or moved with Ctrl+←/→) from one place to another: (from, to).
     moved = Signal(int, int)
@@ -51,25 +51,26 @@ class PictureStrip(QListWidget):
     #: Files dropped on the strip (they join the slideshow): list[Path].
     files_dropped = Signal(list)
 
-    TILE = QSize(112, 72)
+    TILE = QSize(88, 56)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pictureStrip")
         self.setViewMode(QListView.ViewMode.ListMode)
         self.setFlow(QListView.Flow.LeftToRight)
-        self.setWrapping(False)
+        self.setWrapping(True)  # rows of tiles, like a contact sheet; scrolls down past a few rows
+        self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setIconSize(self.TILE)
-        self.setSpacing(4)
+        self.setSpacing(3)
         self.setUniformItemSizes(True)
-        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setDragEnabled(True)
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
-        self.setFixedHeight(self.TILE.height() + 30)
+        self.setMinimumHeight(self.TILE.height() + 16)
         self.setAccessibleName("Slideshow pictures, in order")
         self.setAccessibleDescription("Drag a picture to move it; Ctrl+Left and Ctrl+Right move the selected one; "
                                       "Delete removes it.")
@@ -83,7 +84,7 @@ class PictureStrip(QListWidget):
             item = QListWidgetItem(QIcon(self._tile(n, pic)), "")
             item.setToolTip(f"{n}. {pic.tooltip}")
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"Picture {n}: {pic.name}")
-            item.setSizeHint(self.TILE + QSize(8, 8))
+            item.setSizeHint(self.TILE + QSize(4, 4))
             self.addItem(item)
         if 0 <= current < self.count():
             self.setCurrentRow(current)
@@ -153,10 +154,11 @@ class PictureStrip(QListWidget):
         drag.exec(Qt.DropAction.MoveAction)  # the drop below does the move; nothing to remove afterwards
 
     def drop_row(self, pos: QPoint) -> int:
-        """Where a picture dropped at ``pos`` goes: before the tile under it, after it on its right half."""
+        """Where (an insertion place, 0..count) a picture dropped at ``pos`` goes: before the tile under it,
+        after it on its right half, last in the empty space after the tiles."""
         index = self.indexAt(pos)
         if not index.isValid():
-            return self.count() - 1 if pos.x() > 0 else 0
+            return self.count()
         rect = self.visualRect(index)
         return index.row() + (1 if pos.x() > rect.center().x() else 0)
 
