@@ -24,12 +24,14 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from benchmarks.kenburns import CPU, PeakRss, children_cpu, timed  # noqa: E402
-from vidgen_desktop.core.jobs import Quality  # noqa: E402
-from vidgen_desktop.engine.encoder import EncodeSettings, video_codec_args  # noqa: E402
-from vidgen_desktop.engine.ffmpeg import ffmpeg_exe  # noqa: E402
-from vidgen_desktop.engine.sample import make_landscape  # noqa: E402
+from kenburns import CPU, PeakRss, children_cpu, timed
+
+from vidgen_desktop.core.jobs import Quality
+from vidgen_desktop.engine.encoder import EncodeSettings, video_codec_args
+from vidgen_desktop.engine.ffmpeg import ffmpeg_exe
+from vidgen_desktop.engine.sample import make_landscape
 
 
 def photos(folder: Path, n: int) -> list[Path]:

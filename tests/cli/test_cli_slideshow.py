@@ -93,3 +93,8 @@ def test_cli_renders_a_slideshow(files: dict[str, Path], tmp_path: Path) -> None
     assert any("Ken Burns" in n and "slideshow" in n for n in done["notes"])
     assert any("slideshow of 3 pictures" in n for n in done["notes"])
     assert out.is_file()
+
+
+def test_a_narrated_slideshow_takes_every_file_as_a_picture(files: dict[str, Path]) -> None:
+    job = _job(str(files["a"]), str(files["b"]), "--script", str(files["notes"]))
+    assert job.images == (files["a"], files["b"]) and job.audio == files["notes"]

@@ -143,3 +143,29 @@ def test_slide_motion_keeps_an_explicit_move_and_varies_automatic_ones() -> None
     wide = [slide_motion(Motion.AUTO, (400, 100), 16 / 9, k, None) for k in range(3)]
     assert wide == [Motion.PAN_RIGHT] * 3  # a panorama pans...
     assert slide_motion(Motion.AUTO, (400, 100), 16 / 9, 0, Motion.PAN_RIGHT) is Motion.PAN_LEFT  # ...the other way
+
+
+def test_speech_changes_at_its_pauses_in_the_video(show: dict[str, object], tmp_path: Path,
+                                                   kenburns_decision: TierDecision,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    pauses = ((1.9, 2.5), (4.4, 4.8), (6.0, 6.3))  # midpoints 2.2, 4.6, 6.15 s
+    monkeypatch.setattr(slideshow, "audio_analysis",
+                        lambda _p, d, _c=None: (AudioAnalysis(duration_s=d, kind="speech", pauses=pauses), ""))
+    out = tmp_path / "speech.mp4"
+    res = render(_job(show, out, transition=Transition.CUT, resolution=Resolution.parse("128x72"), fps=10.0),
+                 decision=kenburns_decision)
+    who = _which(decode_rgb_means(out, (128, 72)))
+    changes = [i for i in range(1, len(who)) if who[i] != who[i - 1]]
+    assert len(changes) == 2 and any("pauses" in n for n in res.notes)
+    # 3 pictures over ~8.8 s: the pauses nearest 2.9 s and 5.9 s (their middles: 2.2 s and 6.15 s).
+    assert all(abs(c - e) <= 1 for c, e in zip(changes, (2.2 * 10, 6.15 * 10), strict=True)), changes
+
+
+def test_the_output_may_not_overwrite_a_later_picture(show: dict[str, object], tmp_path: Path,
+                                                      kenburns_decision: TierDecision) -> None:
+    from vidgen_desktop.core.errors import OutputError
+
+    pics = show["pictures"]
+    assert isinstance(pics, list)
+    with pytest.raises(OutputError, match="overwrite an input"):
+        render(_job(show, pics[2].with_suffix(".png")), decision=kenburns_decision)

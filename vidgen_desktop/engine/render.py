@@ -76,10 +76,7 @@ def validate_inputs(job: RenderJob, cancel: CancelToken | None = None) -> AudioI
     if img_ext in AUDIO_EXTENSIONS - IMAGE_EXTENSIONS and aud_ext in IMAGE_EXTENSIONS:
         raise InputError(job.image, "is an audio file and the audio argument is an image",
                          hint="the image comes first: vidgen-desktop render IMAGE AUDIO -o OUT.mp4")
-    for src in (job.image, job.audio):
-        if src.exists() and job.output.exists() and src.resolve() == job.output.resolve():
-            raise OutputError(f"{job.output}: the output would overwrite an input file")
-    for src in job.more_images:
+    for src in (*job.images, job.audio):
         if src.exists() and job.output.exists() and src.resolve() == job.output.resolve():
             raise OutputError(f"{job.output}: the output would overwrite an input file")
     check_output_path(job.output)

@@ -53,7 +53,10 @@ def audio_analysis(path: Path, duration_s: float, cancel: CancelToken | None = N
             raise
         # PRE-MERGE FALLBACK: the analyser lands on another branch. Until then, no beats: even shares.
         return AudioAnalysis(duration_s=duration_s, kind="music"), "the audio analyser is not available"
-    result: AudioAnalysis = analyze_audio(path, cancel=cancel)
+    try:
+        result: AudioAnalysis = analyze_audio(path, cancel=cancel)
+    except ImportError as exc:  # a slim install without the analyser's packages: still a slideshow
+        return AudioAnalysis(duration_s=duration_s, kind="music"), f"the audio could not be analysed ({exc})"
     return result, ""
 
 
@@ -149,7 +152,7 @@ def render_slideshow(job: RenderJob, audio_duration_s: float, out_size: tuple[in
     analysis, missing = audio_analysis(job.audio, audio_duration_s, cancel)
     cancel.raise_if_cancelled()
     plan = plan_slideshow(n, analysis, fps, job.transition, frames)
-    notes = [plan.note] + ([f"{missing}: the pictures share the time evenly"] if missing else [])
+    notes = [f"slideshow of {n} pictures: {missing}, so they share the time evenly" if missing else plan.note]
     source = SlideshowFrames(job, plan, out_size, fps, frames)
     eta = EtaEstimator(frames)
     last_emit = last_preview = 0.0
