@@ -86,6 +86,13 @@ class InputLoader(QObject):
         """The first picture, once read."""
         return self.pictures[0].preview if self.pictures else None
 
+    @image.setter
+    def image(self, preview: ImagePreview | None) -> None:
+        """Set one picture directly (no signals), as the attribute this used to be allowed."""
+        self._next_key += 1
+        self.pictures = [] if preview is None else [
+            PictureEntry(self._next_key, Path(getattr(preview, "path", "")), preview)]
+
     @property
     def image_pending(self) -> Path | None:
         """A picture still being read, if any."""
