@@ -59,7 +59,7 @@ def test_the_strip_reorders_removes_and_the_render_follows(qtbot: QtBot, make_wi
     assert _names(w) == ["red", "green", "blue"]  # the drop's order
     assert strip.isVisible() and strip.count() == 3 and "Pictures (3)" in slot.title.text()
     assert slot.state == "ready" and slot.add_button.isVisible() and not w.drop.message.isVisible()
-    assert w.render_button.isEnabled()
+    assert w.render_button.isEnabled() and "video slideshow of 3 pictures" in w.render_reason.text()
     if shots := os.environ.get("VIDGEN_SCREENSHOT_DIR"):
         qtbot.wait(50)
         w.grab().save(str(Path(shots) / "slideshow-window.png"))
@@ -111,7 +111,7 @@ def test_a_bad_picture_in_the_set_blocks_render_until_removed(qtbot: QtBot, make
     drop_files(w.drop, [show_files["red"], broken, show_files["sound"]])
     qtbot.waitUntil(lambda: not w.loader.busy and w.loader.audio is not None, timeout=20_000)
     assert w.drop.picture.state == "error" and "broken.jpg" in w.drop.message.text()
-    assert not w.render_button.isEnabled()
+    assert not w.render_button.isEnabled() and "Remove or replace the picture" in w.render_reason.text()
     w.drop.picture.strip.setCurrentRow(1)
     qtbot.keyClick(w.drop.picture.strip, Qt.Key.Key_Delete)
     assert _names(w) == ["red"] and w.drop.picture.state == "ready"  # one picture: the plain thumbnail again
@@ -144,3 +144,11 @@ def test_a_drop_in_the_empty_space_after_the_tiles_moves_a_picture_last(
     QApplication.sendEvent(strip.viewport(), QDropEvent(QPointF(pos), Qt.DropAction.MoveAction, mime,
                                                         Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
     assert _names(w) == ["green", "blue", "red"]
+
+
+def test_the_render_gate_speaks_of_pictures_in_the_plural() -> None:
+    from vidgen_desktop.bridge.render_gate import GateState, render_blocker
+
+    assert render_blocker(GateState(reading_image=True, pictures=3)) == "Reading the pictures…"
+    assert render_blocker(GateState(image_error="x", pictures=3)).startswith("Remove or replace the picture")
+    assert render_blocker(GateState(image_error="x")) == "Choose another picture: this one can't be used."

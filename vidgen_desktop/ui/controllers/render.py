@@ -93,6 +93,7 @@ class RenderFlow(QObject):
             has_sound=lo.audio is not None,
             sound_error=lo.audio_error,
             output=self._output.current(),
+            pictures=len(lo.pictures),
         ))
 
     @Slot()
@@ -113,7 +114,8 @@ class RenderFlow(QObject):
             self._reason.setText(f"Ready: a narrated video (about {clock(est)}) → {name}")
         else:
             assert self._loader.audio is not None
-            self._reason.setText(f"Ready: a {clock(self._loader.audio.duration_s)} video → {name}")
+            show = f" slideshow of {len(self._loader.pictures)} pictures" if len(self._loader.pictures) > 1 else ""
+            self._reason.setText(f"Ready: a {clock(self._loader.audio.duration_s)} video{show} → {name}")
         self._button.setToolTip(READY_TIP)
 
     # ------------------------------------------------------------------ start and cancel
