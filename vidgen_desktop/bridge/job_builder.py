@@ -8,12 +8,23 @@ the functions: this module loads at start-up.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vidgen_desktop.bridge.narration import NARRATION_AUDIO, NarrationSpec
 from vidgen_desktop.core.errors import UsageError
-from vidgen_desktop.core.jobs import Fit, Motion, Quality, RenderJob, Resolution, Tier, parse_aspect, parse_fps
+from vidgen_desktop.core.jobs import (
+    Fit,
+    Motion,
+    Quality,
+    RenderJob,
+    Resolution,
+    Tier,
+    Transition,
+    parse_aspect,
+    parse_fps,
+)
 from vidgen_desktop.core.overlays import TITLE_AUTO, TITLE_NONE, OverlaySpec
 from vidgen_desktop.core.settings import AiSettings, NarrationSettings, OutputSettings, OverlaySettings
 
@@ -28,8 +39,10 @@ def build_overlays(o: OverlaySettings) -> OverlaySpec:
 
 
 def build_job(image: Path, audio: Path | None, output: Path, out: OutputSettings,
-              overlays: OverlaySettings | None = None) -> RenderJob:
-    """Raises :class:`UsageError` for a value the engine would refuse (settings are validated on load)."""
+              overlays: OverlaySettings | None = None, more_images: Sequence[Path] = ()) -> RenderJob:
+    """Raises :class:`UsageError` for a value the engine would refuse (settings are validated on load).
+
+    ``more_images``: the slideshow's pictures after ``image``, in the order the window shows them."""
     return RenderJob(
         image=image,
         audio=audio if audio is not None else NARRATION_AUDIO,  # a narrated render replaces it
@@ -42,6 +55,8 @@ def build_job(image: Path, audio: Path | None, output: Path, out: OutputSettings
         quality=Quality(out.quality),
         motion=Motion(out.motion),
         overlays=build_overlays(overlays) if overlays is not None else OverlaySpec(),
+        more_images=tuple(more_images),
+        transition=Transition(out.transition),
     )
 
 

@@ -30,6 +30,8 @@ class GateState:
     has_sound: bool = False
     sound_error: str | None = None
     output: Path | None = None
+    #: How many pictures were given (several: a slideshow).
+    pictures: int = 1
 
 
 def render_blocker(g: GateState) -> str:
@@ -37,9 +39,11 @@ def render_blocker(g: GateState) -> str:
     if g.rendering:
         return "A video is being rendered."
     if g.reading_image:
-        return "Reading the picture…"
+        return "Reading the pictures…" if g.pictures > 1 else "Reading the picture…"
     if g.reading_sound:
         return "Reading the sound file…"
+    if not g.has_image and g.image_error and g.pictures > 1:
+        return "Remove or replace the picture that can't be used (see the message under the pictures)."
     if not g.has_image:
         return "Choose another picture: this one can't be used." if g.image_error else "Add a picture to start."
     if g.narrating:

@@ -1,4 +1,4 @@
-"""``vidgen-desktop render IMAGE AUDIO -o OUT.mp4``: the app's main job from a terminal."""
+"""``vidgen-desktop render IMAGE [IMAGE...] AUDIO -o OUT.mp4``: the app's main job from a terminal."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from vidgen_desktop.cli.caption_args import add_caption_look_arguments, look_from_args
 from vidgen_desktop.cli.common import ProgressPrinter
+from vidgen_desktop.cli.inputs_args import split_inputs
 from vidgen_desktop.cli.interrupt import ctrl_c_cancels
 from vidgen_desktop.cli.narration_args import add_narration_arguments, check_narration_args, narration_from_args
 from vidgen_desktop.cli.overlay_args import add_overlay_arguments, overlays_from_args
@@ -25,6 +26,7 @@ from vidgen_desktop.core.jobs import (
     RenderJob,
     Resolution,
     Tier,
+    Transition,
     parse_aspect,
     parse_fps,
 )
@@ -34,8 +36,10 @@ from vidgen_desktop.engine.ai.options import AiOptions, ChainFrom, MotionStrengt
 def register(sub: Any) -> None:
     p = sub.add_parser("render", help="make a video from an image and an audio file",
                        description="Make an MP4 from IMAGE and AUDIO. The video lasts exactly as long as the audio.")
-    p.add_argument("image", nargs="?", type=Path, help="picture (JPEG, PNG, WebP, TIFF, BMP, GIF)")
-    p.add_argument("audio", nargs="?", type=Path, help="sound (WAV, MP3, M4A, FLAC, OGG/Opus, or a video's sound)")
+    p.add_argument("files", nargs="*", type=Path, metavar="IMAGE... AUDIO",
+                   help="one or more pictures (JPEG, PNG, WebP, TIFF, BMP, GIF), then the sound (WAV, MP3, M4A, "
+                        "FLAC, OGG/Opus, or a video's sound); several pictures make a slideshow that changes on "
+                        "the downbeats")
     p.add_argument("-o", "--output", type=Path, required=True, help="output .mp4 file")
     p.add_argument("--sample", action="store_true", help="use the built-in sample picture and music")
     p.add_argument("--tier", default="auto", choices=[t.value for t in Tier])
@@ -60,23 +64,32 @@ def register(sub: Any) -> None:
     add_narration_arguments(p)
     add_overlay_arguments(p)
     add_caption_look_arguments(p)
+    p.add_argument("--transition", default=Transition.CROSSFADE.value, choices=[t.value for t in Transition],
+                   help="slideshow: how a picture gives way to the next, on the downbeat (default crossfade)")
     p.add_argument("--seed", type=int, help="seed for automatic choices (same seed, same video)")
     p.add_argument("--json", action="store_true", help="print progress events as JSON lines on stdout")
     p.set_defaults(func=run)
 
 
 def job_from_args(args: argparse.Namespace) -> RenderJob:
+    more: list[Path] = []
     if args.sample:
-        if args.image or args.audio:
+        if args.files:
             raise UsageError("--sample replaces IMAGE and AUDIO; give one or the other")
         from vidgen_desktop.engine.sample import sample_paths
 
         image, audio = sample_paths()
     else:
+        if not args.files:
+            check_narration_args(args)
+            raise UsageError("render needs IMAGE and AUDIO (several pictures, then the sound, make a slideshow), "
+                             "or IMAGE --script FILE (or --sample)")
+        narrated = getattr(args, "script", None) is not None
+        pictures, sound = split_inputs([f.expanduser() for f in args.files], narrated=narrated)
+        args.audio = sound  # what check_narration_args looks at
         check_narration_args(args)
-        if args.image is None or (args.audio is None and args.script is None):
-            raise UsageError("render needs IMAGE and AUDIO, or IMAGE --script FILE (or --sample)")
-        image, audio = args.image, args.audio or args.script  # a script's narration replaces it in run()
+        image, more = pictures[0], pictures[1:]
+        audio = sound or args.script  # a script's narration replaces it in run()
     return RenderJob(
         image=image.expanduser(),
         audio=audio.expanduser(),
@@ -90,6 +103,8 @@ def job_from_args(args: argparse.Namespace) -> RenderJob:
         motion=Motion(args.motion) if args.motion in {m.value for m in Motion} else Motion.AUTO,
         seed=args.seed,
         overlays=overlays_from_args(args),
+        more_images=tuple(more),
+        transition=Transition(getattr(args, "transition", Transition.CROSSFADE.value)),
     )
 
 

@@ -41,6 +41,13 @@ _TIER_LABELS = {
 TIER_ORDER: tuple[Tier, ...] = (Tier.KENBURNS, Tier.ANIMATEDIFF, Tier.SVD, Tier.SVD_XT)
 
 
+class Transition(str, Enum):
+    """How one picture of a slideshow gives way to the next (on a downbeat, or a pause in speech)."""
+
+    CROSSFADE = "crossfade"
+    CUT = "cut"
+
+
 class Fit(str, Enum):
     """How a picture of another shape fills the frame."""
 
@@ -160,3 +167,16 @@ class RenderJob:
     seed: int | None = None
     #: Audiogram overlays (visualizer, progress line, title); none by default.
     overlays: OverlaySpec = field(default_factory=OverlaySpec)
+    #: Slideshow: the pictures after ``image``, in order (empty: one picture). See :attr:`images`.
+    more_images: tuple[Path, ...] = ()
+    #: Slideshow: how a picture gives way to the next.
+    transition: Transition = Transition.CROSSFADE
+
+    @property
+    def images(self) -> tuple[Path, ...]:
+        """Every picture, in order: ``image`` first, then ``more_images``."""
+        return (self.image, *self.more_images)
+
+    @property
+    def is_slideshow(self) -> bool:
+        return bool(self.more_images)

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from vidgen_desktop.core.jobs import ASPECTS, RESOLUTION_PRESETS, Fit, Motion, Quality, Tier
+from vidgen_desktop.core.jobs import ASPECTS, RESOLUTION_PRESETS, Fit, Motion, Quality, Tier, Transition
 from vidgen_desktop.core.overlays import MAX_TITLE_CHARS, VISUALIZERS
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,8 @@ class OutputSettings:
     tier: str = Tier.AUTO.value
     #: Folder the video is written to; "" = the app's outputs folder.
     folder: str = ""
+    #: Slideshow: how a picture gives way to the next ("crossfade" or "cut").
+    transition: str = Transition.CROSSFADE.value
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,7 @@ _VALID: dict[str, frozenset[str]] = {
     "quality": frozenset(q.value for q in Quality),
     "motion": frozenset(m.value for m in Motion),
     "tier": frozenset(t.value for t in Tier),
+    "transition": frozenset(t.value for t in Transition),
 }
 
 

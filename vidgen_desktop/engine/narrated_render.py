@@ -90,7 +90,8 @@ class NarratedAudio:
     def __enter__(self) -> Self:
         self.on_progress(ProgressEvent("prepare", message="checking the picture"))
         check_output_path(self.job.output)  # fail before minutes of speech
-        open_image(self.job.image, want=(1, 1))
+        for picture in self.job.images:  # every picture of a slideshow
+            open_image(picture, want=(1, 1))
         self.cancel.raise_if_cancelled()
         self._folder = owned_temp_dir("narration")  # swept after a crash (engine.debris)
         try:

@@ -78,11 +78,12 @@ def validate_inputs(job: RenderJob, cancel: CancelToken | None = None) -> AudioI
     if img_ext in AUDIO_EXTENSIONS - IMAGE_EXTENSIONS and aud_ext in IMAGE_EXTENSIONS:
         raise InputError(job.image, "is an audio file and the audio argument is an image",
                          hint="the image comes first: vidgen-desktop render IMAGE AUDIO -o OUT.mp4")
-    for src in (job.image, job.audio):
+    for src in (*job.images, job.audio):
         if src.exists() and job.output.exists() and src.resolve() == job.output.resolve():
             raise OutputError(f"{job.output}: the output would overwrite an input file")
     check_output_path(job.output)
-    image_size(job.image)  # header only: a wrong or swapped file fails before the audio is decoded
+    for picture in job.images:
+        image_size(picture)  # header only: a wrong or swapped file fails before the audio is decoded
     return probe_audio(job.audio, cancel=cancel)
 
 
@@ -100,6 +101,11 @@ def plan_render(job: RenderJob, audio: AudioInfo, decision: TierDecision, image_
     if ai is not None and ai.could_force and job.tier.is_ai and job.tier in ai.could_force:
         notes.append(f"{job.tier.label} is installed and can still run on this machine, very slowly: "
                      "allow slow AI rendering (--allow-slow) to use it")
+    if job.more_images and (chain or tier.is_ai or job.tier.is_ai):  # AI tiers animate one picture
+        from vidgen_desktop.engine.slideshow import AI_NOTE
+
+        notes.append(AI_NOTE)
+        chain, forced, tier = (), (), Tier.KENBURNS
     if chain:
         tier = chain[0]
     elif tier.is_ai:
@@ -116,7 +122,7 @@ def plan_render(job: RenderJob, audio: AudioInfo, decision: TierDecision, image_
 
 def ai_dispatch(job: RenderJob, decision: TierDecision, opts: AiOptions) -> AiDispatch:
     """The AI tiers this render may try: the decision's choice, the installed models, the packages."""
-    if job.tier is Tier.KENBURNS:
+    if job.tier is Tier.KENBURNS or job.more_images:
         return AiDispatch(())
     from vidgen_desktop.core.paths import app_paths
     from vidgen_desktop.core.tiers import detect_packages
@@ -157,7 +163,7 @@ def render(
     audio = validate_inputs(job, cancel)
     cancel.raise_if_cancelled()
     if decision is None:
-        hardware, decision = decide_tier(job.tier)
+        hardware, decision = decide_tier(Tier.KENBURNS if job.more_images else job.tier)  # a slideshow: Ken Burns
     cancel.raise_if_cancelled()
 
     emit("prepare", message="preparing the picture")
@@ -197,7 +203,13 @@ def render(
             if start < plan.frames:
                 tier_used = outcome.tier if start * 2 >= plan.frames and outcome.tier else Tier.KENBURNS
                 notes.append(f"{Tier.KENBURNS.label} made frames {start + 1}-{plan.frames} of {plan.frames}")
-        if start < plan.frames:
+        if start < plan.frames and job.more_images:
+            from vidgen_desktop.engine.slideshow import render_slideshow
+
+            motion_used, more = render_slideshow(job, audio.duration_s, out_size, plan.fps, plan.frames, write,
+                                                 cancel, emit)
+            notes += more
+        elif start < plan.frames:
             motion_used = _kenburns(job, plan, write, start, cancel, emit)
         emit("finalize", plan.frames, plan.frames, message="finishing the file")
         encoder.finish()

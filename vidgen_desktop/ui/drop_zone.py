@@ -9,12 +9,12 @@ script spoken by a voice, :mod:`vidgen_desktop.ui.narration_panel`), which is th
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent, QPixmap
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -27,15 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vidgen_desktop.ui.dnd import local_paths
+from vidgen_desktop.ui.picture_strip import PictureStrip, StripPicture
 from vidgen_desktop.ui.waveform import WaveformView
 
-
-def local_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
-    """Local files carried by a drag (URLs from a file manager); remote URLs are ignored."""
-    mime = event.mimeData()
-    if mime is None or not mime.hasUrls():
-        return []
-    return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
+__all__ = ["DropZone", "PictureSlot", "SoundSlot", "local_paths"]
 
 
 class _Slot(QFrame):
@@ -64,6 +60,7 @@ class _Slot(QFrame):
         head.addWidget(self.title)
         head.addStretch(1)
         head.addWidget(self.clear_button)
+        self.head = head
 
         self.body = QStackedLayout()
         self.placeholder = QLabel(empty_text)
@@ -116,23 +113,106 @@ class _Slot(QFrame):
 
 
 class PictureSlot(_Slot):
+    """One picture (a thumbnail) or several (a strip to reorder: a slideshow)."""
+
     THUMB_SIDE = 220
+    #: The slideshow transition changed: "crossfade" or "cut".
+    transition_changed = Signal(str)
+    add_clicked = Signal()
+    TRANSITIONS = (("crossfade", "Crossfade"), ("cut", "Cut"))
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Picture", "Drop a picture here\n(JPEG, PNG, WebP…)", "Choose picture…", parent)
+        super().__init__("Picture", "Drop a picture here — or several for a slideshow\n(JPEG, PNG, WebP…)",
+                         "Choose picture…", parent)
         self.thumb = QLabel()
         self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.thumb.setMinimumSize(QSize(160, 120))
         self.thumb.setAccessibleName("Picture thumbnail")
         self.body.addWidget(self.thumb)
         self.choose_button.setAccessibleName("Choose a picture")
+        # "+" beside the ✕: more pictures make a slideshow (compact, so the card stays as narrow as before).
+        self.add_button = QToolButton()
+        self.add_button.setText("＋")
+        self.add_button.setAutoRaise(True)
+        self.add_button.setAccessibleName("Add pictures to the slideshow")
+        self.add_button.setToolTip("Add pictures: several make a slideshow that changes on the downbeat")
+        self.add_button.clicked.connect(self.add_clicked)
+        self.add_button.hide()
+        self.head.insertWidget(self.head.indexOf(self.clear_button), self.add_button)
+
+        page = QWidget()
+        v = QVBoxLayout(page)
+        v.setContentsMargins(0, 0, 0, 0)
+        self.strip = PictureStrip()
+        v.addWidget(self.strip, 1)
+        controls = QHBoxLayout()
+        label = QLabel("Transition:")
+        label.setObjectName("muted")
+        self.transition = QComboBox()
+        for value, text in self.TRANSITIONS:
+            self.transition.addItem(text, value)
+        self.transition.setAccessibleName("How one picture gives way to the next")
+        self.transition.setToolTip("How one picture gives way to the next, on the downbeat")
+        self.transition.currentIndexChanged.connect(self._on_transition)
+        label.setBuddy(self.transition)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setAccessibleName("Remove the selected picture")
+        self.remove_button.setEnabled(False)
+        self.remove_button.clicked.connect(self._on_remove)
+        self.strip.currentRowChanged.connect(self._on_row)
+        controls.addWidget(label)
+        controls.addWidget(self.transition)
+        controls.addStretch(1)
+        controls.addWidget(self.remove_button)
+        v.addLayout(controls)
+        self.body.addWidget(page)
+        self._strip_page = page
 
     def show_picture(self, pixmap: QPixmap, caption: str) -> None:
+        self.title.setText("<b>Picture</b>")
         self.thumb.setPixmap(pixmap)
         self.thumb.setToolTip(caption)
         self.body.setCurrentWidget(self.thumb)
         self.caption.setText(caption)
         self._set_state("ready")
+
+    def show_strip(self, pictures: list[StripPicture], caption: str) -> None:
+        """Several pictures: the strip, in order; the card is ready once all of them are."""
+        self.title.setText(f"<b>Pictures ({len(pictures)})</b>")
+        self.strip.show_pictures(pictures)
+        self.body.setCurrentWidget(self._strip_page)
+        self.caption.setText(caption)
+        states = {p.state for p in pictures}
+        self._set_state("error" if "error" in states else "loading" if "loading" in states else "ready")
+        self.remove_button.setEnabled(self.strip.currentRow() >= 0)
+
+    def set_transition(self, value: str) -> None:
+        index = self.transition.findData(value)
+        if index >= 0:
+            self.transition.setCurrentIndex(index)
+
+    def _on_transition(self, index: int) -> None:
+        if index >= 0:
+            self.transition_changed.emit(str(self.transition.itemData(index)))
+
+    def _on_row(self, row: int) -> None:
+        self.remove_button.setEnabled(row >= 0)
+
+    def _on_remove(self) -> None:
+        if self.strip.currentRow() >= 0:
+            self.strip.remove_requested.emit(self.strip.currentRow())
+
+    def show_loading(self, name: str) -> None:
+        self.title.setText("<b>Picture</b>")
+        super().show_loading(name)
+
+    def show_error(self, name: str) -> None:
+        self.title.setText("<b>Picture</b>")
+        super().show_error(name)
+
+    def show_empty(self) -> None:
+        self.title.setText("<b>Picture</b>")
+        super().show_empty()
 
 
 class SoundSlot(_Slot):
@@ -208,7 +288,7 @@ class DropZone(QFrame):
         cards.addWidget(self.sound_tabs, 5)
 
         self.hint = QLabel(
-            'Drag a picture and a sound file here, together or one at a time — or '
+            'Drag a picture (or several) and a sound file here, together or one at a time — or '
             '<a href="open">choose files</a> · <a href="sample">try the sample</a>'
         )
         self.hint.setObjectName("dropHint")

@@ -35,6 +35,12 @@ def open_files(parent: QWidget, title: str, start: str) -> list[Path]:
     return [Path(f) for f in files]
 
 
+def open_pictures(parent: QWidget, title: str, start: str) -> list[Path]:
+    """Any number of pictures (several make a slideshow); empty when cancelled."""
+    files, _ = QFileDialog.getOpenFileNames(parent, title, start, file_filter("image"))
+    return [Path(f) for f in files]
+
+
 def save_video(parent: QWidget, current: Path) -> Path | None:
     f, _ = QFileDialog.getSaveFileName(parent, "Save the video as", str(current), "MP4 video (*.mp4)")
     return Path(f) if f else None

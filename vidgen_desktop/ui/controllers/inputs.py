@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QStatusBar, QWidget
 
 from vidgen_desktop.bridge import inputs
@@ -15,7 +16,8 @@ from vidgen_desktop.ui import file_dialogs
 from vidgen_desktop.ui.drop_zone import DropZone
 from vidgen_desktop.ui.formatting import audio_caption, clock
 from vidgen_desktop.ui.imaging import rgb_to_pixmap
-from vidgen_desktop.ui.input_loader import InputLoader
+from vidgen_desktop.ui.input_loader import InputLoader, PictureEntry
+from vidgen_desktop.ui.picture_strip import StripPicture
 
 
 class InputsController(QObject):
@@ -33,6 +35,8 @@ class InputsController(QObject):
         self._status = status
         self._window = window
         self._drop_notes: list[str] = []
+        self._pixmaps: dict[int, QPixmap] = {}
+        self._first: Path | None = None
 
         drop.files_dropped.connect(self.load_files)
         drop.open_requested.connect(self.open_files)
@@ -40,6 +44,13 @@ class InputsController(QObject):
         drop.picture.choose_clicked.connect(self.choose_picture)
         drop.sound.choose_clicked.connect(self.choose_sound)
         drop.picture.clear_clicked.connect(self._clear_picture)
+        drop.picture.add_clicked.connect(self.add_pictures)
+        drop.picture.strip.moved.connect(self.move_picture)
+        drop.picture.strip.remove_requested.connect(self.remove_picture)
+        drop.picture.strip.files_dropped.connect(self.add_files)
+        drop.picture.transition_changed.connect(self._on_transition)
+        drop.picture.set_transition(services.settings.output.transition)
+        loader.pictures_changed.connect(self._show_pictures)
         drop.sound.clear_clicked.connect(self._clear_sound)
         loader.image_loading.connect(self._on_image_loading)
         loader.image_ready.connect(self._on_image_ready)
@@ -56,7 +67,33 @@ class InputsController(QObject):
     # ------------------------------------------------------------------ choosing
     @Slot(list)
     def load_files(self, paths: list[Path]) -> None:
-        self._loader.load([Path(p) for p in paths])
+        """Dropped or opened files: pictures replace the picture, or join a slideshow already there."""
+        self._loader.load([Path(p) for p in paths], append=len(self._loader.pictures) >= 2)
+
+    @Slot(list)
+    def add_files(self, paths: list[Path]) -> None:
+        """Files dropped on the slideshow strip: the pictures join it."""
+        self._loader.load([Path(p) for p in paths], append=True)
+
+    @Slot()
+    def add_pictures(self) -> None:
+        files = file_dialogs.open_pictures(self._window, "Add pictures to the slideshow",
+                                           self._s.settings.settings.last_image_dir)
+        if files:
+            self._loader.add_images(files)
+
+    @Slot(int, int)
+    def move_picture(self, src: int, dst: int) -> None:
+        self._loader.move_picture(src, dst)
+
+    @Slot(int)
+    def remove_picture(self, index: int) -> None:
+        self._loader.remove_picture(index)
+        self._refresh_messages()
+
+    @Slot(str)
+    def _on_transition(self, value: str) -> None:
+        self._s.settings.update_output(transition=value)
 
     @Slot()
     def load_sample(self) -> None:
@@ -84,10 +121,11 @@ class InputsController(QObject):
 
     @Slot()
     def choose_picture(self) -> None:
-        path = file_dialogs.open_file(self._window, "Choose a picture", self._s.settings.settings.last_image_dir,
-                                      "image")
-        if path is not None:
-            self._loader.load_image(path)
+        """One picture, or several (a slideshow), replacing the current ones."""
+        files = file_dialogs.open_pictures(self._window, "Choose a picture (or several for a slideshow)",
+                                           self._s.settings.settings.last_image_dir)
+        if files:
+            self._loader.set_images(files)
 
     @Slot()
     def choose_sound(self) -> None:
@@ -99,9 +137,7 @@ class InputsController(QObject):
     @Slot()
     def _clear_picture(self) -> None:
         self._loader.clear_image()
-        self._drop.picture.show_empty()
         self._refresh_messages()
-        self.image_changed.emit()
 
     @Slot()
     def _clear_sound(self) -> None:
@@ -117,26 +153,57 @@ class InputsController(QObject):
 
     def _refresh_messages(self) -> None:
         lines = list(self._drop_notes)
-        lines += [e for e in (self._loader.image_error, self._loader.audio_error) if e]
+        lines += [e.error for e in self._loader.pictures if e.error]
+        lines += [self._loader.audio_error] if self._loader.audio_error else []
         self._drop.show_message(lines)
 
     @Slot(object)
-    def _on_image_loading(self, path: Path) -> None:
-        self._drop.picture.show_loading(path.name)
+    def _on_image_loading(self, _path: Path) -> None:
         self._refresh_messages()
 
     @Slot(object)
     def _on_image_ready(self, preview: ImagePreview) -> None:
-        pm = rgb_to_pixmap(preview.thumbnail, max(1.0, self._window.devicePixelRatioF()))
-        self._drop.picture.show_picture(pm, preview.path.name)
-        self._drop.picture.thumb.setToolTip(str(preview.path))
         self._s.settings.update(last_image_dir=str(preview.path.parent))
         self._refresh_messages()
-        self.image_changed.emit()
 
     @Slot(object, str)
-    def _on_image_failed(self, path: Path, _message: str) -> None:
-        self._drop.picture.show_error(path.name)
+    def _on_image_failed(self, _path: Path, _message: str) -> None:
+        self._refresh_messages()
+
+    def _pixmap(self, entry: PictureEntry) -> QPixmap | None:
+        if entry.preview is None:
+            return None
+        if entry.key not in self._pixmaps:
+            self._pixmaps[entry.key] = rgb_to_pixmap(entry.preview.thumbnail,
+                                                     max(1.0, self._window.devicePixelRatioF()))
+        return self._pixmaps[entry.key]
+
+    @Slot()
+    def _show_pictures(self) -> None:
+        """Show the pictures as they are now: none, one (a thumbnail) or several (the strip, in order)."""
+        entries, slot = self._loader.pictures, self._drop.picture
+        self._pixmaps = {e.key: pm for e in entries if (pm := self._pixmaps.get(e.key)) is not None}
+        if not entries:
+            slot.show_empty()
+        elif len(entries) == 1:
+            e = entries[0]
+            pm = self._pixmap(e)
+            if pm is not None:
+                slot.show_picture(pm, e.path.name)
+                slot.thumb.setToolTip(str(e.path))
+            elif e.error:
+                slot.show_error(e.path.name)
+            else:
+                slot.show_loading(e.path.name)
+        else:
+            tiles = [StripPicture(e.path.name, str(e.path), self._pixmap(e), e.state) for e in entries]
+            slot.show_strip(tiles, f"{len(entries)} pictures: a slideshow that changes on the downbeat. "
+                                   "Drag to reorder.")
+        slot.add_button.setVisible(bool(entries))
+        first = entries[0].path if entries and entries[0].preview is not None else None
+        if first != self._first:
+            self._first = first
+            self.image_changed.emit()
         self._refresh_messages()
 
     @Slot(object)

@@ -90,7 +90,7 @@ class RenderFlow(QObject):
             rendering=self._s.controller.busy,
             reading_image=lo.image_pending is not None,
             reading_sound=lo.audio_pending is not None,
-            has_image=lo.image is not None,
+            has_image=lo.image is not None and lo.image_error is None,  # every picture of a slideshow
             image_error=lo.image_error,
             narrating=narrating,
             script=n.script() if narrating else "",
@@ -98,6 +98,7 @@ class RenderFlow(QObject):
             has_sound=lo.audio is not None,
             sound_error=lo.audio_error,
             output=self._output.current(),
+            pictures=len(lo.pictures),
         ))
 
     @Slot()
@@ -118,7 +119,8 @@ class RenderFlow(QObject):
             self._reason.setText(f"Ready: a narrated video (about {clock(est)}) → {name}")
         else:
             assert self._loader.audio is not None
-            self._reason.setText(f"Ready: a {clock(self._loader.audio.duration_s)} video → {name}")
+            show = f" slideshow of {len(self._loader.pictures)} pictures" if len(self._loader.pictures) > 1 else ""
+            self._reason.setText(f"Ready: a {clock(self._loader.audio.duration_s)} video{show} → {name}")
         self._button.setToolTip(READY_TIP)
 
     # ------------------------------------------------------------------ start and cancel
@@ -140,7 +142,8 @@ class RenderFlow(QObject):
         try:
             narration = self._narration.spec() if narrating else None
             job = build_job(image.path, None if narrating or audio is None else audio.path, output,
-                            self._s.settings.output, self._s.settings.settings.overlays)
+                            self._s.settings.output, self._s.settings.settings.overlays,
+                            more_images=self._loader.image_paths[1:])
             ai = build_ai_options(self._s.settings.settings.ai)
             if creates_folder(output, self._s.paths.outputs, chosen=self._output.chosen):
                 ensure_folder(output.parent)
