@@ -129,6 +129,15 @@ def ai_dispatch(job: RenderJob, decision: TierDecision, opts: AiOptions) -> AiDi
                     fallback=fallback_allowed(job.tier, opts.fallback))
 
 
+def _damaged_models(job: RenderJob) -> dict[Tier, str]:
+    if job.tier is Tier.KENBURNS:
+        return {}
+    from vidgen_desktop.core.paths import app_paths
+    from vidgen_desktop.engine.ai.dispatch import damaged_models
+
+    return damaged_models(app_paths().models)
+
+
 def render(
     job: RenderJob,
     *,
@@ -163,8 +172,8 @@ def render(
     emit("prepare", message="preparing the picture")
     dispatch = ai_dispatch(job, decision, ai)
     may_fall_back = fallback_allowed(job.tier, ai.fallback)
-    unavailable = check_requested(job.tier, decision, dispatch, fallback=may_fall_back)
-    failures: list[TierFailure] = [unavailable] if unavailable is not None else []
+    failures: list[TierFailure] = check_requested(job.tier, decision, dispatch, fallback=may_fall_back,
+                                                  damaged=_damaged_models(job), allow_slow=ai.allow_slow)
     plan = plan_render(job, audio, decision, image_size(job.image), dispatch)
     out_size = (plan.width, plan.height)
     notes = list(plan.notes)

@@ -12,14 +12,16 @@ the packages and the model files must be there.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from vidgen_desktop.core.fallback import Fallback, TierFailure
 from vidgen_desktop.core.jobs import TIER_ORDER, Tier
 from vidgen_desktop.core.tiers import AI_PACKAGES, model_id
-from vidgen_desktop.engine.ai.errors import RENDER_ANYWAY, TierFailed
+from vidgen_desktop.engine.ai.errors import RENDER_ANYWAY, FailureKind, TierFailed
 from vidgen_desktop.engine.decide import TierDecision
+from vidgen_desktop.engine.models.manifest import read_manifest
 
 
 @dataclass(frozen=True)
@@ -74,26 +76,51 @@ def _chain(decision: TierDecision, requested: Tier, *, allow_slow: bool, install
     return AiDispatch(tuple(chain), tuple(t for t in chain if t in forceable), ())
 
 
-def check_requested(requested: Tier, decision: TierDecision, dispatch: AiDispatch, *,
-                    fallback: bool) -> TierFailure | None:
-    """Before any work: a requested AI tier that cannot run here (hardware, packages, model).
+def damaged_models(models_dir: Path) -> dict[Tier, str]:
+    """AI tiers whose model was installed (it has an install record) but whose files are now
+    wrong on disk (missing, or not their recorded size), with what is wrong."""
+    from vidgen_desktop.engine.models.store import ModelState, ModelStore
 
-    Without fallback that is the render's error (:class:`TierFailed`, kind ``unavailable``,
-    with what is missing and what to do); with it, the failure to report in the result."""
+    store = ModelStore(models_dir)
+    known = store.catalogue().ids()
+    out: dict[Tier, str] = {}
+    for tier in TIER_ORDER:
+        if not tier.is_ai or model_id(tier) not in known:
+            continue
+        status = store.status(model_id(tier))
+        if status.state is ModelState.INCOMPLETE and read_manifest(status.path) is not None:
+            out[tier] = "; ".join(status.problems) or "incomplete"
+    return out
+
+
+def check_requested(requested: Tier, decision: TierDecision, dispatch: AiDispatch, *, fallback: bool,
+                    damaged: Mapping[Tier, str] | None = None, allow_slow: bool = False) -> list[TierFailure]:
+    """Before any work: the tiers this render should have used but cannot (the failures to report).
+
+    A requested AI tier that cannot run here (hardware, packages, model) is, without
+    fallback, the render's error (:class:`TierFailed` with what is missing and what to do).
+    With "automatic", a stronger tier whose installed model is ``damaged`` (and would run
+    here otherwise) is a fallback to report, not a silent choice of a weaker tier."""
+    damaged = damaged or {}
+    if requested is Tier.AUTO:
+        head = dispatch.chain[0] if dispatch.chain else Tier.KENBURNS
+        stronger = [t for t in reversed(TIER_ORDER) if TIER_ORDER.index(t) > TIER_ORDER.index(head)]
+        return [TierFailure(t, "load", f"its installed model files are damaged ({damaged[t]})") for t in stronger
+                if t in damaged and (o := decision.options.get(t)) is not None and (o.fits or allow_slow)]
     if not requested.is_ai or dispatch.chain[:1] == (requested,):
-        return None
+        return []
     option = decision.options.get(requested)
     missing = "; ".join(option.missing) if option is not None and option.missing else ""
-    reason = f"cannot run here ({missing})" if missing else "cannot run here"
-    if requested in dispatch.could_force:
-        reason = "runs below its hardware requirements here and slow AI rendering is not allowed"
+    reason, hint = (f"cannot run here ({missing})" if missing else "cannot run here"), ""
+    kind: FailureKind = "unavailable"
+    if requested in damaged:
+        reason, kind = f"its installed model files are damaged ({damaged[requested]})", "load"
+    elif requested in dispatch.could_force:
         hint = ("it is installed and can still run on this machine, very slowly: allow slow AI rendering "
                 f"(--allow-slow) to use it, {RENDER_ANYWAY}")
-    else:
-        hint = ""
     if not fallback:
-        raise TierFailed(requested, reason, kind="unavailable", hint=hint)
-    return TierFailure(requested, "unavailable", reason)
+        raise TierFailed(requested, reason, kind=kind, hint=hint)
+    return [TierFailure(requested, kind, reason)]
 
 
 def fallback_for(requested: Tier, failures: Sequence[TierFailure], used: Tier) -> Fallback | None:
