@@ -370,7 +370,8 @@ class AiRenderer:
             self.progress.clip_done()
             self._write_frames(timeline.push(spec, frames))
             self.progress.emit(f"{tier.label}: clip {spec.index + 1}/{self.progress.clips_total} done", force=True,
-                               preview=self._preview(frames[-1]), phase="clip", tier=tier.value)
+                               preview=self._preview(frames[-1]), phase="clip", tier=tier.value,
+                               clip=spec.index + 1)
             prev = (spec, frames)
             if spec.covers_end(self.last_time_s):
                 done = True
