@@ -267,3 +267,53 @@ def test_no_private_diffusers_names() -> None:
         for name in ("_execution_device", "_resolve_dtype"):
             assert name not in text, f"{path} uses diffusers' private {name}"
 
+
+
+def test_a_fallback_in_words_and_json() -> None:
+    from vidgen_desktop.core.fallback import Fallback, TierFailure
+    from vidgen_desktop.ui.formatting import fallback_notice
+
+    fb = Fallback(Tier.AUTO, Tier.SVD_XT, Tier.KENBURNS,
+                  (TierFailure(Tier.SVD_XT, "load", "the model could not be loaded from /m/<x>"),
+                   TierFailure(Tier.SVD, "memory", "ran out of VRAM while decoding clip 2")))
+    assert fb.sentence() == ("fell back from Stable Video Diffusion XT to Ken Burns pan & zoom: Stable Video "
+                             "Diffusion XT: the model could not be loaded from /m/<x>; Stable Video Diffusion: "
+                             "ran out of VRAM while decoding clip 2")
+    d = fb.to_dict()
+    assert (d["requested"], d["planned"], d["used"]) == ("auto", "svd-xt", "kenburns")
+    assert [f["kind"] for f in d["failures"]] == ["load", "memory"] and json.loads(json.dumps(d)) == d
+    chosen = Fallback(Tier.SVD, Tier.SVD, Tier.ANIMATEDIFF, (TierFailure(Tier.SVD, "failed", "x"),))
+    assert chosen.sentence().startswith("fell back from Stable Video Diffusion to AnimateDiff")
+    notice = fallback_notice(fb)  # the window's banner is rich text: the reason is escaped
+    assert notice.startswith("<b>Made with Ken Burns pan &amp; zoom instead of Stable Video Diffusion XT.</b>")
+    assert "/m/&lt;x&gt;" in notice
+
+
+def test_the_window_titles_a_model_failure_and_keeps_its_hint() -> None:
+    from vidgen_desktop.bridge.errors import error_info
+
+    info = error_info(TierFailed(Tier.SVD, "failed while generating clip 1 (TypeError: x)"))
+    assert info.title == "The AI model could not make the video" and info.expected
+    assert "Automatic" in info.hint and "--fallback" in info.hint
+
+
+def test_ai_progress_counts_only_kept_steps() -> None:
+    from vidgen_desktop.core.progress import ProgressEvent
+    from vidgen_desktop.engine.ai.progress import AiProgress
+
+    seen: list[ProgressEvent] = []
+    p = AiProgress(seen.append, 0.0)
+    p.start_tier(1, 2, 4, 10.0)  # one clip resumed, two to make, 4 steps (+1 decode) each
+    assert (p.done, p.total) == (5, 15)
+    p.step_done()
+    p.step_done()
+    p.retry_clip(keep_steps=False)  # out of memory while denoising: those steps are lost
+    assert p.done == 5
+    for _ in range(5):
+        p.step_done()
+    p.emit("x", force=True, phase="decode")
+    p.clip_done()
+    assert p.done == 10 and p.clips_done == 2
+    ev = seen[-1]
+    assert (ev.done, ev.total, ev.extra["unit"], ev.extra["clip"], ev.extra["clips"]) == (10, 15, "step", 2, 3)
+    assert ev.eta_s is not None
