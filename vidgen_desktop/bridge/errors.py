@@ -17,7 +17,14 @@ from types import TracebackType
 
 from PySide6.QtCore import QObject, Signal
 
-from vidgen_desktop.core.errors import InputError, MissingDependencyError, OutputError, RenderError, VidGenError
+from vidgen_desktop.core.errors import (
+    InputError,
+    MissingDependencyError,
+    ModelError,
+    OutputError,
+    RenderError,
+    VidGenError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +44,7 @@ _TITLES: tuple[tuple[type[VidGenError], str], ...] = (
     (InputError, "This file can't be used"),
     (OutputError, "The video can't be saved there"),
     (MissingDependencyError, "Something needs to be installed"),
+    (ModelError, "The AI model could not make the video"),
     (RenderError, "The render failed"),
 )
 

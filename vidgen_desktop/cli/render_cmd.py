@@ -61,6 +61,9 @@ def register(sub: Any) -> None:
     ai.add_argument("--allow-slow", "--allow-cpu", dest="allow_slow", action="store_true",
                     help="run an AI tier even where the hardware is below its needs (a small GPU, or the CPU): "
                          "it works, but very slowly")
+    ai.add_argument("--fallback", action="store_true",
+                    help="if the chosen --tier cannot run or fails, render with the next weaker tier (down to Ken "
+                         "Burns) instead of failing; --tier auto always does, and says so")
     add_narration_arguments(p)
     add_overlay_arguments(p)
     add_caption_look_arguments(p)
@@ -121,6 +124,7 @@ def ai_options_from_args(args: argparse.Namespace) -> AiOptions:
         prompt=getattr(args, "prompt", None),
         allow_slow=bool(getattr(args, "allow_slow", False)),
         chain_from=ChainFrom(getattr(args, "chain_from", ChainFrom.LAST_FRAME.value)),
+        fallback=bool(getattr(args, "fallback", False)),
     )
 
 
@@ -154,11 +158,15 @@ def run(args: argparse.Namespace) -> int:
              *([f"captions: {srt}"] if srt else [])]
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
+    fallback = getattr(result, "fallback", None)
+    if fallback is not None:  # last, so it is the line a user sees above the result
+        print(f"warning: {fallback.sentence()}", file=sys.stderr)
     summary = {
         "event": "done", "output": str(result.output), "tier": result.tier.value, "width": result.width,
         "height": result.height, "fps": result.fps, "frames": result.frames,
         "duration_s": round(result.duration_s, 3), "elapsed_s": round(result.elapsed_s, 2), "motion": result.motion,
         "notes": result.notes, "details": result.details, "captions": srt,
+        "fallback": fallback.to_dict() if fallback is not None else None,
     }
     if args.json:
         print(json.dumps(summary))

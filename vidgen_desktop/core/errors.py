@@ -53,6 +53,12 @@ class RenderError(VidGenError):
     """The encoder or a generator failed while rendering."""
 
 
+class ModelError(RenderError):
+    """An AI model could not make the video: it would not load, it ran out of memory with every
+    saving on, or it failed while generating. The message names the model and the cause; the
+    hint says what to do (check the files, free memory, or let a weaker tier take over)."""
+
+
 class CancelledError(VidGenError):
     """The user cancelled. Not a failure: the partial output has been removed."""
 

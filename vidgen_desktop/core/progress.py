@@ -10,7 +10,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class ProgressEvent:
-    """One progress report. ``done``/``total`` count frames in the render stage."""
+    """One progress report. ``done``/``total`` count frames in the render stage, or, for an AI tier
+    (``extra["unit"] == "step"``), work steps: denoising steps plus one decode per clip."""
 
     stage: str
     done: int = 0

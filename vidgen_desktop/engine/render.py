@@ -17,10 +17,11 @@ from typing import Any
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.caption_look import CaptionLook
 from vidgen_desktop.core.errors import InputError, OutputError
+from vidgen_desktop.core.fallback import Fallback, TierFailure
 from vidgen_desktop.core.hardware import HardwareInfo
 from vidgen_desktop.core.jobs import RenderJob, Resolution, Tier
 from vidgen_desktop.core.progress import EtaEstimator, ProgressCallback, ProgressEvent, ignore_progress
-from vidgen_desktop.engine.ai.dispatch import AiDispatch
+from vidgen_desktop.engine.ai.dispatch import AiDispatch, check_requested, fallback_allowed, fallback_for
 from vidgen_desktop.engine.ai.options import AiOptions
 from vidgen_desktop.engine.canvas import fit_canvas, rgb_to_yuv420, yuv420_to_rgb
 from vidgen_desktop.engine.captions import Cue, captioned_writer
@@ -54,6 +55,8 @@ class RenderResult:
     notes: list[str] = field(default_factory=list)
     #: JSON-able facts about how it was made (for AI tiers: ``details["ai"]``: the plan, clips, resume).
     details: dict[str, Any] = field(default_factory=dict)
+    #: Set when the render did not use the tier it set out to use (only with "automatic" or ``--fallback``).
+    fallback: Fallback | None = None
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,17 @@ def ai_dispatch(job: RenderJob, decision: TierDecision, opts: AiOptions) -> AiDi
     from vidgen_desktop.engine.models.store import ModelStore
 
     installed = ModelStore(app_paths().models).installed_ids()
-    return ai_chain(decision, job.tier, allow_slow=opts.allow_slow, installed=installed, packages=detect_packages())
+    return ai_chain(decision, job.tier, allow_slow=opts.allow_slow, installed=installed, packages=detect_packages(),
+                    fallback=fallback_allowed(job.tier, opts.fallback))
+
+
+def _damaged_models(job: RenderJob) -> dict[Tier, str]:
+    if job.tier is Tier.KENBURNS:
+        return {}
+    from vidgen_desktop.core.paths import app_paths
+    from vidgen_desktop.engine.ai.dispatch import damaged_models
+
+    return damaged_models(app_paths().models)
 
 
 def render(
@@ -167,7 +180,11 @@ def render(
     cancel.raise_if_cancelled()
 
     emit("prepare", message="preparing the picture")
-    plan = plan_render(job, audio, decision, image_size(job.image), ai_dispatch(job, decision, ai))
+    dispatch = ai_dispatch(job, decision, ai)
+    may_fall_back = fallback_allowed(job.tier, ai.fallback)
+    failures: list[TierFailure] = check_requested(job.tier, decision, dispatch, fallback=may_fall_back,
+                                                  damaged=_damaged_models(job), allow_slow=ai.allow_slow)
+    plan = plan_render(job, audio, decision, image_size(job.image), dispatch)
     out_size = (plan.width, plan.height)
     notes = list(plan.notes)
     details: dict[str, Any] = {}
@@ -195,7 +212,8 @@ def render(
                              machine=machine_for(hardware or probe_hardware({})), out_size=out_size,
                              out_fps=plan.fps, total_frames=plan.frames, write=write,
                              on_progress=on_progress, cancel=cancel, t0=t0, models_dir=paths.models,
-                             cache_dir=paths.cache)
+                             cache_dir=paths.cache, fallback=may_fall_back)
+            failures += outcome.failures
             start = outcome.frames_written
             notes += outcome.notes
             details["ai"] = outcome.details
@@ -217,8 +235,10 @@ def render(
         outcome.on_success()
     elapsed = time.monotonic() - t0
     emit("done", plan.frames, plan.frames, 0.0, message=str(job.output))
+    finished_by = Tier.KENBURNS if outcome is None or outcome.frames_written < plan.frames else outcome.tier
+    fallback = fallback_for(job.tier, failures, finished_by or Tier.KENBURNS)
     return RenderResult(job.output, tier_used, plan.width, plan.height, plan.fps, plan.frames,
-                        plan.frames / plan.fps, elapsed, motion_used, notes, details)
+                        plan.frames / plan.fps, elapsed, motion_used, notes, details, fallback)
 
 
 def _kenburns(job: RenderJob, plan: RenderPlan, write: Any, start: int, cancel: CancelToken,

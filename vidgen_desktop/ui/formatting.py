@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import html
+from typing import TYPE_CHECKING, Any
 
 from vidgen_desktop.core.formatting import clock, eta_phrase, human_bytes
 from vidgen_desktop.core.progress import ProgressEvent
@@ -97,3 +98,9 @@ def file_problem(path_name: str, problem: str) -> str:
     verbish = ("is ", "cannot ", "can't ", "has ", "contains ", "was ", "does ")
     joiner = " " if problem.startswith(verbish) else ": "
     return f"“{path_name}”{joiner}{problem}"
+
+
+def fallback_notice(fallback: Any) -> str:
+    """The banner for a render that used a weaker tier than planned (``RenderResult.fallback``)."""
+    return (f"<b>Made with {html.escape(fallback.used.label)} instead of {html.escape(fallback.planned.label)}.</b> "
+            f"{html.escape(fallback.why)}")

@@ -55,12 +55,21 @@ def test_cli_without_allow_slow_says_how_to_force(tmp_path: Path, install: Insta
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     install(Tier.SVD)
     img, aud = textured_image(tmp_path / "i.png", (64, 48)), tone(tmp_path / "a.wav", 0.5)
-    code = main(["render", str(img), str(aud), "-o", str(tmp_path / "o.mp4"), "--tier", "svd",
-                 "--resolution", "128x72", "--fps", "8", "--json"])
+    args = ["render", str(img), str(aud), "-o", str(tmp_path / "o.mp4"), "--tier", "svd",
+            "--resolution", "128x72", "--fps", "8", "--json"]
+    code = main(args)
+    captured = capsys.readouterr()
+    assert code == 1 and not (tmp_path / "o.mp4").exists()
+    assert "error: Stable Video Diffusion: " in captured.err and "hint: " in captured.err
+    assert "--allow-slow" in captured.err
+    # With --fallback it renders with what can run, says so, and still tells how to force.
+    code = main([*args, "--fallback"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     done = events(captured.out)[-1]
     assert done["tier"] == "kenburns"
+    assert done["fallback"]["requested"] == "svd" and done["fallback"]["used"] == "kenburns"  # type: ignore[index]
+    assert "warning: fell back from Stable Video Diffusion to Ken Burns" in captured.err
     assert any("--allow-slow" in n for n in done["notes"])  # type: ignore[union-attr]
 
 

@@ -12,7 +12,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,7 @@ from vidgen_desktop.core.jobs import RenderJob, Resolution, Tier
 from vidgen_desktop.core.paths import app_paths
 from vidgen_desktop.core.progress import ProgressEvent
 from vidgen_desktop.engine.ai import backends
+from vidgen_desktop.engine.ai.errors import ModelLoadError, TierFailed
 from vidgen_desktop.engine.ai.options import AiOptions, MotionStrength
 from vidgen_desktop.engine.decide import TierDecision
 from vidgen_desktop.engine.render import RenderResult, render
@@ -35,6 +36,8 @@ pytestmark = needs_torch
 
 #: Two steps, 8-frame clips (1 s at 7 fps): a 2.5 s sound takes three SVD clips.
 FAST = AiOptions(steps=2, allow_slow=True, frames_per_clip=8)
+#: The same, where a failed tier may hand over to a weaker one (``--fallback``).
+FAST_FALLBACK = replace(FAST, fallback=True)
 OUT = (160, 90)
 
 
@@ -119,6 +122,13 @@ def test_svd_renders_a_video_as_long_as_the_audio(inputs: dict[str, Path], tmp_p
     assert {(e.extra["clip"], e.extra["step"]) for e in steps_ev} == {(c, s) for c in (1, 2, 3) for s in (1, 2)}
     assert all(e.eta_s is not None for e in steps_ev)
     assert [e.done for e in events if e.stage == "render"] == sorted(e.done for e in events if e.stage == "render")
+    # AI progress counts work steps (2 denoising steps + 1 decode per clip), never made-up frame numbers.
+    ai_ev = [e for e in events if e.stage == "render"]
+    assert ai_ev and all(e.extra["unit"] == "step" and e.total == 3 * 3 for e in ai_ev)
+    assert all(e.done == (e.extra["clip"] - 1) * 3 + e.extra["step"] for e in steps_ev)
+    clip_done = [e for e in ai_ev if e.extra.get("phase") == "clip"]
+    assert [(e.extra["clip"], e.done) for e in clip_done] == [(1, 3), (2, 6), (3, 9)]
+    assert res.fallback is None
     assert any(e.preview is not None for e in events)
     # The pipeline stays loaded for the next render.
     loads = backends.CACHE.loads
@@ -161,39 +171,59 @@ def test_out_of_memory_everywhere_steps_down_tiers_then_to_ken_burns(
         if ev.tier == Tier.SVD_XT.value and ev.phase == "denoise":
             raise oom()
 
-    res = ai_render(inputs, tmp_path / "a.mp4", Tier.SVD_XT, kenburns_decision, cpu_hw,
+    # Chosen without --fallback: the render fails, saying why and what to do; nothing is written.
+    with pytest.raises(TierFailed) as failed:
+        ai_render(inputs, tmp_path / "x.mp4", Tier.SVD_XT, kenburns_decision, cpu_hw,
+                  on_progress=model_steps(xt_never_fits))
+    assert failed.value.kind == "memory" and failed.value.tier is Tier.SVD_XT
+    assert "ran out of RAM while generating clip 1 even with every saving that helps on" in failed.value.message
+    assert "fewer frames per clip" in failed.value.hint and "--fallback" in failed.value.hint
+    assert backends.is_out_of_memory(failed.value.__cause__)  # type: ignore[arg-type]
+    assert not (tmp_path / "x.mp4").exists()
+
+    res = ai_render(inputs, tmp_path / "a.mp4", Tier.SVD_XT, kenburns_decision, cpu_hw, opts=FAST_FALLBACK,
                     on_progress=model_steps(xt_never_fits))
     assert res.tier is Tier.SVD and res.details["ai"]["tiers_tried"] == ["svd-xt", "svd"]
     notes = " ".join(res.notes)
-    assert "Stable Video Diffusion XT could not be used (ran out of RAM on clip 1 even with every saving" in notes
+    assert "Stable Video Diffusion XT could not be used (ran out of RAM while generating clip 1 even with" in notes
     assert "trying Stable Video Diffusion" in notes
+    assert res.fallback is not None and (res.fallback.planned, res.fallback.used) == (Tier.SVD_XT, Tier.SVD)
+    assert [f.kind for f in res.fallback.failures] == ["memory"]
 
     def nothing_fits(ev: Step) -> None:
         if ev.phase == "denoise":
             raise oom()
 
     out = tmp_path / "b.mp4"
-    res = ai_render(inputs, out, Tier.SVD_XT, kenburns_decision, cpu_hw, on_progress=model_steps(nothing_fits))
+    res = ai_render(inputs, out, Tier.SVD_XT, kenburns_decision, cpu_hw, opts=FAST_FALLBACK,
+                    on_progress=model_steps(nothing_fits))
     assert res.tier is Tier.KENBURNS and res.frames == 30
+    assert res.fallback is not None and res.fallback.used is Tier.KENBURNS
+    assert [f.tier for f in res.fallback.failures] == [Tier.SVD_XT, Tier.SVD]
     assert len(decode_gray_frames(out, OUT)) == 30
     assert "finishing with Ken Burns" in " ".join(res.notes)
     assert res.details["ai"]["tier"] is None
 
 
 @pytest.mark.parametrize("damage", ["unet weights header", "model_index.json"])
-def test_a_damaged_model_hands_over_to_the_next_tier(inputs: dict[str, Path], tmp_path: Path, install: Install,
-                                                     kenburns_decision: TierDecision, cpu_hw: HardwareInfo,
-                                                     damage: str) -> None:
+def test_a_damaged_model_fails_or_hands_over_to_the_next_tier(
+        inputs: dict[str, Path], tmp_path: Path, install: Install, kenburns_decision: TierDecision,
+        cpu_hw: HardwareInfo, damage: str) -> None:
     models = install(Tier.SVD_XT, Tier.SVD)
     target = (models / "svd-xt" / "unet" / "diffusion_pytorch_model.safetensors" if damage.startswith("unet")
               else models / "svd-xt" / "model_index.json")
     size = target.stat().st_size
     with target.open("r+b") as f:  # same size: the install record still says "installed"
         f.write(b"\xff" * min(size, 64))
-    res = ai_render(inputs, tmp_path / "o.mp4", Tier.SVD_XT, kenburns_decision, cpu_hw)
+    with pytest.raises(ModelLoadError) as failed:
+        ai_render(inputs, tmp_path / "x.mp4", Tier.SVD_XT, kenburns_decision, cpu_hw)
+    assert str(models / "svd-xt") in failed.value.message
+    assert "models verify svd-xt" in failed.value.hint and not (tmp_path / "x.mp4").exists()
+    res = ai_render(inputs, tmp_path / "o.mp4", Tier.SVD_XT, kenburns_decision, cpu_hw, opts=FAST_FALLBACK)
     assert res.tier is Tier.SVD
     msg = next(n for n in res.notes if n.startswith("Stable Video Diffusion XT could not be used"))
     assert str(models / "svd-xt") in msg and ("damaged" in msg or "could not be loaded" in msg)
+    assert res.fallback is not None and res.fallback.failures[0].kind == "load"
 
 
 def test_cancel_lands_within_a_step_and_the_next_render_resumes(

@@ -124,12 +124,18 @@ def _variant(folder: Path) -> str | None:
 
 
 def _dtype_kwarg() -> str:
-    """diffusers >= 0.36 names it ``dtype`` (``torch_dtype`` is deprecated there)."""
+    """diffusers 0.36 renamed ``torch_dtype`` to ``dtype`` (the old name is deprecated there).
+
+    Read from the public version number, not from a private helper's presence."""
     try:
-        du = _mod("diffusers.utils.deprecation_utils")
+        version = str(_mod("diffusers").__version__)
+        from packaging.version import InvalidVersion, Version
     except ImportError:
         return "torch_dtype"
-    return "dtype" if hasattr(du, "_resolve_dtype") else "torch_dtype"
+    try:
+        return "dtype" if Version(version) >= Version("0.36.0.dev0") else "torch_dtype"
+    except InvalidVersion:
+        return "torch_dtype"
 
 
 def load_pipeline(files: ModelFiles, device: str, dtype: str, offload: Offload) -> Any:
@@ -183,6 +189,15 @@ def _set_feed_forward_chunking(module: Any, on: bool) -> None:
             m.set_chunk_feed_forward(None)
 
 
+def attention_is_sliced(pipe: Any) -> bool:
+    """Whether any model of ``pipe`` computes attention in slices now (public ``attn_processors``)."""
+    for component in getattr(pipe, "components", {}).values():
+        processors = getattr(component, "attn_processors", None)
+        if isinstance(processors, dict) and any(type(p).__name__.startswith("Sliced") for p in processors.values()):
+            return True
+    return False
+
+
 class Backend:
     """A loaded pipeline for one tier, configured for a plan."""
 
@@ -200,17 +215,32 @@ class Backend:
     def is_svd(self) -> bool:
         return self.tier in (Tier.SVD, Tier.SVD_XT)
 
-    def configure(self, plan: AiPlan) -> None:
-        if plan.forward_chunking != self._chunking and hasattr(self.pipe.unet, "enable_forward_chunking"):
-            _set_feed_forward_chunking(self.pipe.unet, plan.forward_chunking)
-            self._chunking = plan.forward_chunking
+    def configure(self, plan: AiPlan) -> frozenset[str]:
+        """Apply the plan's savings; returns the ones this model does not support (left off).
+
+        A saving counts as on only when it really is: forward chunking needs the UNet's
+        ``enable_forward_chunking``, and attention slicing is on only when some attention
+        processor became a sliced one (SVD's and AnimateDiff's UNets have no slicing, and
+        diffusers then silently does nothing)."""
+        missing: set[str] = set()
+        if plan.forward_chunking != self._chunking:
+            if hasattr(self.pipe.unet, "enable_forward_chunking"):
+                _set_feed_forward_chunking(self.pipe.unet, plan.forward_chunking)
+                self._chunking = plan.forward_chunking
+            elif plan.forward_chunking:
+                missing.add("forward_chunking")
         if plan.attention_slicing != self._slicing:
-            with contextlib.suppress(Exception):  # not every UNet supports slicing
-                if plan.attention_slicing:
+            if plan.attention_slicing:
+                with contextlib.suppress(Exception):
                     self.pipe.enable_attention_slicing()
-                else:
+                self._slicing = attention_is_sliced(self.pipe)
+                if not self._slicing:
+                    missing.add("attention_slicing")
+            else:
+                with contextlib.suppress(Exception):
                     self.pipe.disable_attention_slicing()
-            self._slicing = plan.attention_slicing
+                self._slicing = False
+        return frozenset(missing)
 
     @contextmanager
     def _cancel_hooks(self, cancel: CancelToken) -> Iterator[None]:
@@ -274,7 +304,8 @@ class Backend:
         """Frames (n, h, w, 3) uint8 from latents, ``chunk`` frames per VAE call."""
         torch = _mod("torch")
         vae = self.pipe.vae
-        device = self.pipe._execution_device
+        # The device the models run on (with CPU offload the VAE's hook moves it there).
+        device = torch.device(self.device)
         if self.is_svd:  # (batch, frames, c, h, w)
             z = latents.flatten(0, 1)
         else:  # (batch, c, frames, h, w)

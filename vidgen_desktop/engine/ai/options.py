@@ -46,6 +46,9 @@ class AiOptions:
     allow_slow: bool = False
     chain_from: ChainFrom = ChainFrom.LAST_FRAME
     frames_per_clip: int | None = None
+    #: A chosen tier that fails hands over to a weaker one (said loudly) instead of failing the render.
+    #: "Automatic" always does; this is ``--fallback``.
+    fallback: bool = False
 
     def __post_init__(self) -> None:
         if self.steps is not None and not MIN_STEPS <= self.steps <= MAX_STEPS:
@@ -67,4 +70,5 @@ class AiOptions:
             "allow_slow": self.allow_slow,
             "chain_from": self.chain_from.value,
             "frames_per_clip": self.frames_per_clip,
+            "fallback": self.fallback,
         }

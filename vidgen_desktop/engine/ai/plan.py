@@ -40,7 +40,7 @@ these constants):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -367,23 +367,73 @@ def _with(plan: AiPlan, **changes: Any) -> AiPlan:
     return replace(p, estimate=est, fits=est.peak_gib <= p.machine.budget_gib)
 
 
-def step_down(plan: AiPlan, phase: Phase) -> tuple[AiPlan, str] | None:
+def turned_off(plan: AiPlan, levers: Iterable[str]) -> AiPlan:
+    """``plan`` with the named on/off savings off (a model that does not support them), re-estimated."""
+    off = {name: False for name in ("forward_chunking", "attention_slicing") if name in set(levers)}
+    return _with(plan, **off) if off else plan
+
+
+#: A saving the out-of-memory ladder can turn on: its name, the phases whose memory it lowers,
+#: and the plan with it on (``None``: already on, or not on this device). Forward chunking
+#: and attention slicing shrink the denoiser's activations, so they cannot help a model
+#: that ran out while loading or a VAE that ran out while decoding; a smaller decode chunk
+#: helps only decoding; offloading helps every phase (it moves weights off the GPU).
+Lever = tuple[str, frozenset[Phase], Callable[[AiPlan], tuple[AiPlan, str] | None]]
+
+
+def _smaller_decode(plan: AiPlan) -> tuple[AiPlan, str] | None:
+    if plan.decode_chunk <= 1:
+        return None
+    n = max(1, plan.decode_chunk // 2)
+    return _with(plan, decode_chunk=n), f"decoding {n} frame{'s' if n != 1 else ''} at a time"
+
+
+def _forward_chunking(plan: AiPlan) -> tuple[AiPlan, str] | None:
+    return None if plan.forward_chunking else (_with(plan, forward_chunking=True), "forward chunking on")
+
+
+def _attention_slicing(plan: AiPlan) -> tuple[AiPlan, str] | None:
+    if plan.device != "mps" or plan.attention_slicing:
+        return None
+    return _with(plan, attention_slicing=True), "attention slicing on"
+
+
+def _model_offload(plan: AiPlan) -> tuple[AiPlan, str] | None:
+    if plan.device != "cuda" or plan.offload != "none":
+        return None
+    return _with(plan, offload="model"), "model offload on"
+
+
+def _sequential_offload(plan: AiPlan) -> tuple[AiPlan, str] | None:
+    if plan.device != "cuda" or plan.offload != "model":
+        return None
+    return _with(plan, offload="sequential", decode_chunk=min(plan.decode_chunk, 2)), \
+        "sequential offload on (much slower)"
+
+
+_ALL: frozenset[Phase] = frozenset({"load", "denoise", "decode"})
+
+#: The ladder, cheapest saving first. A new tier's savings go in here, with the phases they help.
+LEVERS: list[Lever] = [
+    ("decode_chunk", frozenset({"decode"}), _smaller_decode),
+    ("forward_chunking", frozenset({"denoise"}), _forward_chunking),
+    ("attention_slicing", frozenset({"denoise"}), _attention_slicing),
+    ("model_offload", _ALL, _model_offload),
+    ("sequential_offload", _ALL, _sequential_offload),
+]
+
+
+def step_down(plan: AiPlan, phase: Phase, unavailable: Iterable[str] = ()) -> tuple[AiPlan, str] | None:
     """The next, more frugal plan after running out of memory in ``phase``, and what changed.
 
-    Order: a smaller decode chunk (only when decoding ran out), then forward chunking,
-    attention slicing, model offload, sequential offload. ``None``: nothing left to
-    save on this tier (the runner moves to the next lower tier, then Ken Burns).
+    Only savings that lower the memory of ``phase`` are tried (:data:`LEVERS`): a load that
+    ran out goes straight to offloading, a decode that ran out halves its chunk first and is
+    never retried with forward chunking. ``unavailable`` names levers this model turned out
+    not to support (attention slicing on a UNet without it). ``None``: nothing left that
+    helps on this tier (the render fails, or falls back when the user allowed it).
     """
-    if phase == "decode" and plan.decode_chunk > 1:
-        n = max(1, plan.decode_chunk // 2)
-        return _with(plan, decode_chunk=n), f"decoding {n} frame{'s' if n != 1 else ''} at a time"
-    if not plan.forward_chunking:
-        return _with(plan, forward_chunking=True), "forward chunking on"
-    if plan.device == "mps" and not plan.attention_slicing:
-        return _with(plan, attention_slicing=True), "attention slicing on"
-    if plan.device == "cuda" and plan.offload == "none":
-        return _with(plan, offload="model"), "model offload on"
-    if plan.device == "cuda" and plan.offload == "model":
-        return _with(plan, offload="sequential", decode_chunk=min(plan.decode_chunk, 2)), \
-            "sequential offload on (much slower)"
+    skip = set(unavailable)
+    for name, phases, apply in LEVERS:
+        if phase in phases and name not in skip and (nxt := apply(plan)) is not None:
+            return nxt
     return None

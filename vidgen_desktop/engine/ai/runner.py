@@ -1,16 +1,19 @@
 """Run an AI render: clip after clip, checkpointed, blended, retimed and streamed to the encoder.
 
-Failure is recovered, not fatal. Out of memory walks :func:`plan.step_down` (a smaller
-decode chunk when decoding ran out, then forward chunking, model offload, sequential
-offload) and retries the clip; when nothing is left to save, or the model does not
-load, or the tier fails otherwise, the next weaker tier of the chain continues from the
-same clip; when the chain is exhausted the caller finishes the video with Ken Burns.
-Every step is written into the result's notes.
+Out of memory walks :func:`plan.step_down` with the phase that ran out (``load``,
+``denoise`` or ``decode``), so only savings that help that phase are tried, and retries
+the clip. When nothing that helps is left, the model does not load, or the tier fails
+otherwise (a library change, a bug: never mistaken for out of memory), the tier has
+failed: with ``fallback`` (the user chose "automatic", or ``--fallback``) the next weaker
+tier of the chain continues from the same clip and the failure is recorded for the
+result's :class:`~vidgen_desktop.core.fallback.Fallback`; without it the render stops with
+the :class:`~vidgen_desktop.engine.ai.errors.TierFailed` (its cause and a hint). Every
+step is written into the result's notes; progress counts clips and steps
+(:mod:`~vidgen_desktop.engine.ai.progress`).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +23,10 @@ import numpy as np
 
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import CancelledError
+from vidgen_desktop.core.fallback import TierFailure
 from vidgen_desktop.core.formatting import rough_duration
 from vidgen_desktop.core.jobs import Fit, Quality, RenderJob, Tier
-from vidgen_desktop.core.progress import EtaEstimator, ProgressCallback, ProgressEvent
+from vidgen_desktop.core.progress import ProgressCallback
 from vidgen_desktop.core.tiers import model_id
 from vidgen_desktop.engine.ai import backends
 from vidgen_desktop.engine.ai.checkpoint import CHECKPOINT_DIR, CheckpointStore, prune_stale, render_key
@@ -40,7 +44,8 @@ from vidgen_desktop.engine.ai.clips import (
 from vidgen_desktop.engine.ai.errors import ModelLoadError, TierFailed
 from vidgen_desktop.engine.ai.machine import Machine
 from vidgen_desktop.engine.ai.options import AiOptions, ChainFrom
-from vidgen_desktop.engine.ai.plan import AiPlan, Phase, effective_steps, plan_for, step_down
+from vidgen_desktop.engine.ai.plan import AiPlan, Phase, effective_steps, plan_for, step_down, turned_off
+from vidgen_desktop.engine.ai.progress import AiProgress
 from vidgen_desktop.engine.ai.spec import spec_from_folder
 from vidgen_desktop.engine.canvas import fit_canvas, rgb_to_yuv420
 from vidgen_desktop.engine.image_io import open_image
@@ -62,6 +67,8 @@ class AiOutcome:
     notes: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
     checkpoints: CheckpointStore | None = None
+    #: Tiers that failed and handed over to the next (only with fallback allowed).
+    failures: list[TierFailure] = field(default_factory=list)
 
     def on_success(self) -> None:
         """The video is complete: its checkpoints are no longer needed."""
@@ -106,6 +113,12 @@ class _TierState:
     files: backends.ModelFiles
     plan: AiPlan
     announced: bool = False
+    #: Savings this model turned out not to support (never tried again, never reported on).
+    unavailable: set[str] = field(default_factory=set)
+
+
+#: What a phase is called in a sentence.
+DOING: dict[Phase, str] = {"load": "loading", "denoise": "generating", "decode": "decoding"}
 
 
 class AiRenderer:
@@ -114,8 +127,9 @@ class AiRenderer:
     def __init__(self, job: RenderJob, *, chain: tuple[Tier, ...], forced: tuple[Tier, ...], opts: AiOptions,
                  machine: Machine, out_size: tuple[int, int], out_fps: float, total_frames: int,
                  write: WriteFrame, on_progress: ProgressCallback, cancel: CancelToken, t0: float,
-                 store: ModelStore, cache_root: Path) -> None:
+                 store: ModelStore, cache_root: Path, fallback: bool = False) -> None:
         self.job = job
+        self.fallback = fallback
         self.chain = chain
         self.forced = forced
         self.opts = opts
@@ -130,18 +144,11 @@ class AiRenderer:
         self.store = store
         self.cache_root = cache_root
         self.notes: list[str] = []
+        self.failures: list[TierFailure] = []
         self.frames_written = 0
         self._states: dict[Tier, _TierState] = {}
         self._sources: dict[tuple[int, int], RGB] = {}
-        self._last_emit = 0.0
-        self._clips_total = 1
-        self._clip_done = 0
-        self._eta: EtaEstimator | None = None
-        self._units_done = 0
-        self._units_total = 1
-        self._eta_base = 0
-        self._units_per_clip = 1
-        self._first_estimate: float | None = None
+        self.progress = AiProgress(on_progress, t0)
 
     # ------------------------------------------------------------------ setup
 
@@ -179,37 +186,6 @@ class AiRenderer:
             self._sources[size] = prepare_source(self.job, size)
         return self._sources[size]
 
-    # ------------------------------------------------------------------ progress
-
-    def _emit(self, message: str, *, force: bool = False, preview: RGB | None = None, within: float = 0.0,
-              **extra: Any) -> None:
-        """A render progress event; ``within`` is how far the current clip is (0..1)."""
-        now = time.monotonic()
-        if not force and now - self._last_emit < 0.1:
-            return
-        self._last_emit = now
-        frac = min(1.0, (self._clip_done + min(max(within, 0.0), 1.0)) / max(1, self._clips_total))
-        if self._eta is None and self._units_done > 0:
-            # Start learning at the first finished step: loading the model is not a step.
-            self._eta = EtaEstimator(max(1, self._units_total - self._units_done))
-            self._eta_base = self._units_done
-        eta = self._eta.update(self._units_done - self._eta_base) if self._eta is not None else None
-        if eta is None and self._first_estimate is not None:
-            done = self._units_done / max(1, self._units_total)
-            eta = self._first_estimate * (1.0 - done)
-        self.on_progress(ProgressEvent("render", int(frac * self.total), self.total, now - self.t0, eta, message,
-                                       extra={"clip": min(self._clip_done + 1, self._clips_total),
-                                              "clips": self._clips_total, **extra},
-                                       preview=preview))
-
-    def _restart_eta(self, st: _TierState, clips_left: int) -> None:
-        self._units_per_clip = effective_steps(st.plan.spec, st.plan.steps, self.opts.motion) + 1
-        self._units_total = max(1, clips_left * self._units_per_clip)
-        self._eta = None
-        self._eta_base = 0
-        self._units_done = 0
-        self._first_estimate = st.plan.estimate.s_per_clip * clips_left
-
     # ------------------------------------------------------------------ frames out
 
     def _write_frames(self, frames: Iterator[tuple[int, RGB]]) -> None:
@@ -227,58 +203,69 @@ class AiRenderer:
 
     # ------------------------------------------------------------------ one clip
 
+    def _configure(self, st: _TierState, backend: backends.Backend, plan: AiPlan) -> AiPlan:
+        """Apply ``plan``; a saving the model does not support is left off, said once, never retried."""
+        missing = backend.configure(plan) - st.unavailable
+        if not missing:
+            return plan
+        st.unavailable |= missing
+        words = " and ".join(m.replace("_", " ") for m in sorted(missing))
+        self.notes.append(f"{st.tier.label} does not support {words}: left off")
+        return turned_off(plan, missing)
+
     def _generate(self, st: _TierState, clip: ClipSpec, image: RGB, seed: int) -> Frames:
         plan = st.plan
         latents: Any = None
         phase: Phase = "load"
         k = clip.index + 1
+        label, tier = st.tier.label, st.tier.value
         while True:
             try:
                 phase = "load"
                 if backends.CACHE.loaded_tier is not st.tier or not st.announced:
-                    self._emit(f"loading {st.tier.label}", force=True, phase="load", tier=st.tier.value)
+                    self.progress.emit(f"loading {label}", force=True, phase="load", tier=tier)
                 backend = backends.CACHE.get(st.files, plan)
-                backend.configure(plan)
+                plan = self._configure(st, backend, plan)
                 if latents is None:
                     phase = "denoise"
 
                     def on_step(i: int, n: int) -> None:
-                        self._units_done += 1
-                        self._emit(f"{st.tier.label}: clip {k}/{self._clips_total}, step {i}/{n}",
-                                   force=True, within=i / (n + 1), phase="denoise", step=i, steps=n,
-                                   tier=st.tier.value)
+                        self.progress.step_done()
+                        self.progress.emit(f"{label}: clip {k}/{self.progress.clips_total}, step {i}/{n}",
+                                           force=True, phase="denoise", step=i, steps=n, tier=tier)
 
                     latents = backend.denoise(image, plan, self.opts, seed, self.cancel, on_step)
                 phase = "decode"
 
                 def on_chunk(i: int, n: int) -> None:
-                    steps = self._units_per_clip - 1
-                    self._emit(f"{st.tier.label}: clip {k}/{self._clips_total}, decoding {i}/{n}", force=True,
-                               within=(steps + i / n) / (steps + 1), phase="decode", tier=st.tier.value)
+                    self.progress.emit(f"{label}: clip {k}/{self.progress.clips_total}, decoding {i}/{n}",
+                                       force=True, phase="decode", chunk=i, chunks=n, tier=tier)
 
                 frames = backend.decode(latents, plan.decode_chunk, self.cancel, on_chunk)
-                self._units_done += 1
+                self.progress.step_done()
                 st.plan = plan
                 return frames
             except (CancelledError, TierFailed):
                 raise
             except Exception as exc:
                 if not backends.is_out_of_memory(exc):
-                    raise TierFailed(st.tier, f"failed while generating clip {k} "
-                                              f"({type(exc).__name__}: {backends.first_line(exc)})") from exc
+                    raise TierFailed(st.tier, f"failed while {DOING[phase]} clip {k} "
+                                              f"({type(exc).__name__}: {backends.first_line(exc)})",
+                                     kind="failed") from exc
                 backends.free_memory()
-                nxt = step_down(plan, "decode" if phase == "decode" else "denoise")
+                nxt = step_down(plan, phase, st.unavailable)
+                memory = plan.machine.memory_word
                 if nxt is None:
-                    raise TierFailed(st.tier, f"ran out of {plan.machine.memory_word} on clip {k} even with "
-                                              f"every saving on ({plan.settings_text()})") from exc
+                    raise TierFailed(st.tier, f"ran out of {memory} while {DOING[phase]} clip {k} even with every "
+                                              f"saving that helps on ({plan.settings_text()})",
+                                     kind="memory") from exc
                 new_plan, change = nxt
-                doing = {"load": "loading", "denoise": "generating", "decode": "decoding"}[phase]
-                self.notes.append(f"{st.tier.label} ran out of {plan.machine.memory_word} while {doing} clip {k}: "
-                                  f"retrying with {change}")
-                if new_plan.offload != plan.offload:
+                self.notes.append(f"{label} ran out of {memory} while {DOING[phase]} clip {k}: retrying with {change}")
+                if phase == "load" or new_plan.offload != plan.offload:
                     backends.CACHE.release()
                 if phase != "decode":
                     latents = None
+                self.progress.retry_clip(keep_steps=latents is not None)
                 plan = new_plan
                 st.plan = plan
 
@@ -341,9 +328,9 @@ class AiRenderer:
                     tried.append(tier.value)
                     left = len(schedule(self.last_time_s, tier, st.plan.frames, st.plan.fps, self.opts.chain_from,
                                         prev[0] if prev else None))
-                    self._clips_total = (prev[0].index + 1 if prev else 0) + left
-                    self._clip_done = prev[0].index + 1 if prev else 0
-                    self._restart_eta(st, left)
+                    self.progress.start_tier(prev[0].index + 1 if prev else 0, left,
+                                             effective_steps(st.plan.spec, st.plan.steps, self.opts.motion),
+                                             st.plan.estimate.s_per_clip)
                     if tier in self.forced and not st.announced:
                         where = "on the CPU" if st.plan.device == "cpu" else f"on {st.plan.machine.name}"
                         self.notes.append(f"{tier.label} runs below its hardware requirements here ({where}): "
@@ -361,10 +348,13 @@ class AiRenderer:
                         image = cover_crop(image, size)
                 frames = self._generate(st, spec, np.ascontiguousarray(image), seed + spec.index)
             except TierFailed as failure:
+                backends.CACHE.release()
+                if not self.fallback:
+                    raise
+                self.failures.append(failure.failure())
                 self.notes.append(f"{failure.tier.label} could not be used ({failure.reason}); "
                                   + (f"trying {self.chain[ti + 1].label}" if ti + 1 < len(self.chain)
                                      else "finishing with Ken Burns"))
-                backends.CACHE.release()
                 current = None
                 ti += 1
                 continue
@@ -377,10 +367,11 @@ class AiRenderer:
                                       "this render cannot resume if it is interrupted")
             generated += 1
             used_plan = st.plan
-            self._clip_done = spec.index + 1
+            self.progress.clip_done()
             self._write_frames(timeline.push(spec, frames))
-            self._emit(f"{tier.label}: clip {spec.index + 1}/{self._clips_total} done", force=True,
-                       preview=self._preview(frames[-1]), phase="clip", tier=tier.value)
+            self.progress.emit(f"{tier.label}: clip {spec.index + 1}/{self.progress.clips_total} done", force=True,
+                               preview=self._preview(frames[-1]), phase="clip", tier=tier.value,
+                               clip=spec.index + 1)
             prev = (spec, frames)
             if spec.covers_end(self.last_time_s):
                 done = True
@@ -402,14 +393,16 @@ class AiRenderer:
         }
         if used_plan is not None:
             self.notes.append(f"plan: {used_plan.describe()}")
-        return AiOutcome(self.frames_written, tier_used, used_plan, self.notes, details, ckpt)
+        return AiOutcome(self.frames_written, tier_used, used_plan, self.notes, details, ckpt, self.failures)
 
 
 def run_ai(job: RenderJob, *, chain: tuple[Tier, ...], forced: tuple[Tier, ...], opts: AiOptions, machine: Machine,
            out_size: tuple[int, int], out_fps: float, total_frames: int, write: WriteFrame,
            on_progress: ProgressCallback, cancel: CancelToken, t0: float, models_dir: Path,
-           cache_dir: Path) -> AiOutcome:
-    """Render ``job`` with the AI tiers of ``chain`` (see :class:`AiRenderer`)."""
+           cache_dir: Path, fallback: bool = False) -> AiOutcome:
+    """Render ``job`` with the AI tiers of ``chain`` (see :class:`AiRenderer`); ``fallback``: a failed
+    tier hands over to the next instead of stopping the render."""
     return AiRenderer(job, chain=chain, forced=forced, opts=opts, machine=machine, out_size=out_size,
                       out_fps=out_fps, total_frames=total_frames, write=write, on_progress=on_progress,
-                      cancel=cancel, t0=t0, store=ModelStore(models_dir), cache_root=cache_dir / CHECKPOINT_DIR).run()
+                      cancel=cancel, t0=t0, store=ModelStore(models_dir), cache_root=cache_dir / CHECKPOINT_DIR,
+                      fallback=fallback).run()

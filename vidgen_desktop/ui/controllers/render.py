@@ -32,7 +32,7 @@ from vidgen_desktop.ui.controllers.captions import CaptionsController
 from vidgen_desktop.ui.controllers.hardware import HardwareController
 from vidgen_desktop.ui.controllers.narration import NarrationController
 from vidgen_desktop.ui.controllers.output import OutputController
-from vidgen_desktop.ui.formatting import clock, percent
+from vidgen_desktop.ui.formatting import clock, fallback_notice, percent
 from vidgen_desktop.ui.imaging import rgb_to_qimage
 from vidgen_desktop.ui.input_loader import InputLoader
 from vidgen_desktop.ui.notify import Notifier
@@ -204,6 +204,9 @@ class RenderFlow(QObject):
         self._output.rendered(Path(result.output))
         self._window.statusBar().showMessage(f"Saved {result.output}", 10000)
         self._notifier.finished("Your video is ready", Path(result.output).name, ok=True)
+        fallback = getattr(result, "fallback", None)
+        if fallback is not None:  # never quietly: the window says what was used instead, and why
+            self._show_notice(fallback_notice(fallback))
 
     @Slot(object)
     def _on_failed(self, exc: BaseException) -> None:
