@@ -45,9 +45,8 @@ def check_template(template: str) -> None:
 
 def sanitize(name: str) -> str:
     """A file name (without extension) every OS accepts; empty when nothing usable is left."""
-    s = unicodedata.normalize("NFC", name)
-    s = _BAD.sub("_", s)
-    s = re.sub(r"\s+", " ", s).strip().lstrip(".").rstrip(" .")
+    s = re.sub(r"\s+", " ", unicodedata.normalize("NFC", name))  # tabs and newlines in a tag: one space
+    s = _BAD.sub("_", s).strip().lstrip(".").rstrip(" .")
     encoded = s.encode("utf-8")
     if len(encoded) > MAX_NAME_BYTES:
         s = encoded[:MAX_NAME_BYTES].decode("utf-8", "ignore").rstrip(" .")
