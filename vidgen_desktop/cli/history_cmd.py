@@ -24,7 +24,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from vidgen_desktop.engine.history.db import open_db
-    from vidgen_desktop.engine.history.format import history_rows
+    from vidgen_desktop.engine.history.format import COLUMNS, history_rows
     from vidgen_desktop.engine.history.history import HistoryStore
     from vidgen_desktop.engine.history.records import Status
 
@@ -32,17 +32,17 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--limit must be at least 1")
     with open_db() as db:
         store = HistoryStore(db)
-        entries = store.list(limit=args.limit, status=Status(args.status) if args.status else None)
-        total = store.count()
+        status = Status(args.status) if args.status else None
+        entries = store.list(limit=args.limit, status=status)
+        table = history_rows(store.display_rows(limit=args.limit, status=status), time.time())
+        total = store.count(status=status)
     if args.json:
         print(json.dumps([e.to_json_dict() for e in entries], ensure_ascii=False, indent=1))
         return 0
     if not entries:
         print("no renders yet")
         return 0
-    rows = history_rows(entries, now=time.time())
-    headers = ["id", "status", "when", "picture", "sound", "video", "tier", "time", "peak RAM", "peak VRAM", "error"]
-    print_table(headers, [[r[h] for h in headers] for r in rows])
+    print_table(COLUMNS, table)
     if total > len(entries):
         print(f"({len(entries)} of {total}; --limit N for more)")
     for e in entries:

