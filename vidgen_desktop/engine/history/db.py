@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from vidgen_desktop.engine.history.recovery import recover_stale
 from vidgen_desktop.engine.history.schema import migrate
+from vidgen_desktop.engine.history.sql import now, transaction
+
+__all__ = ["DB_NAME", "Database", "default_db_path", "now", "open_db"]
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -43,7 +45,7 @@ class Database:
         self.conn = conn
 
     def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-        return _transaction(self.conn)
+        return transaction(self.conn)
 
     def execute(self, sql: str, params: tuple[object, ...] | dict[str, object] = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -56,17 +58,6 @@ class Database:
 
     def __exit__(self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
-
-
-@contextlib.contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def open_db(path: Path | None = None, *, recover: bool = True) -> Database:
@@ -85,13 +76,6 @@ def open_db(path: Path | None = None, *, recover: bool = True) -> Database:
     except BaseException:
         conn.close()
         raise
-    db = Database(path, conn)
     if recover:
-        from vidgen_desktop.engine.history.recovery import recover_stale
-
-        recover_stale(db)
-    return db
-
-
-def now() -> float:
-    return time.time()
+        recover_stale(conn)
+    return Database(path, conn)

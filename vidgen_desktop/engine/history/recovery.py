@@ -10,11 +10,12 @@ with it: no job lost, none rendered twice.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 
 from vidgen_desktop.engine.debris import parse_owner
-from vidgen_desktop.engine.history.db import Database, now
 from vidgen_desktop.engine.history.records import QueueStatus, Status
+from vidgen_desktop.engine.history.sql import now, transaction
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def _finished_file(output: str, started_at: float) -> int | None:
     return st.st_size if st.st_size > 0 and st.st_mtime >= started_at - MTIME_SLACK_S else None
 
 
-def recover_stale(db: Database) -> tuple[int, int]:
+def recover_stale(db: sqlite3.Connection) -> tuple[int, int]:
     """Mark history rows and queue jobs of dead processes; returns (history rows, queue jobs) changed."""
     rows = db.execute("SELECT id, owner, output, started_at FROM history WHERE status=?",
                       (Status.RUNNING.value,)).fetchall()
@@ -49,7 +50,7 @@ def recover_stale(db: Database) -> tuple[int, int]:
         if not owner_gone(row["owner"]):
             continue
         size = _finished_file(row["output"], row["started_at"])
-        with db.transaction():
+        with transaction(db):
             if size is not None:
                 db.execute("UPDATE history SET status=?, output_bytes=?, notes=?, owner=NULL WHERE id=? AND status=?",
                            (Status.DONE.value, size, f'["{RECOVERED_NOTE}"]', row["id"], Status.RUNNING.value))
@@ -76,7 +77,7 @@ def recover_stale(db: Database) -> tuple[int, int]:
     return changed_h, changed_q
 
 
-def _history_done(db: Database, history_id: int | None) -> bool:
+def _history_done(db: sqlite3.Connection, history_id: int | None) -> bool:
     if history_id is None:
         return False
     row = db.execute("SELECT status FROM history WHERE id=?", (history_id,)).fetchone()
