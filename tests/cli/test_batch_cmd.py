@@ -155,3 +155,27 @@ def test_kill_9_during_a_batch_then_resume(tmp_path: Path) -> None:
     second = [r for r in rows if Path(r["output"]).name == "track2.mp4"]
     assert second[0]["status"] == "interrupted" and second[0]["error_category"] == "interrupted"
     assert not [r for r in rows if r["status"] == "running"]
+
+
+def test_ctrl_c_cancels_the_batch_and_keeps_what_was_made(tmp_path: Path) -> None:
+    d, home, out = tmp_path / "in", tmp_path / "home", tmp_path / "out"
+    d.mkdir()
+    textured_image(d / "cover.png", (320, 240))
+    for n in ("a", "b", "c"):
+        tone(d / f"{n}.wav", 2.0)
+    cmd = [*CLI, "batch", str(d), "-o", str(out), "--resolution", "320x180", "--fps", "25", "--json"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(home))
+    assert proc.stdout is not None
+    events = []
+    for line in proc.stdout:
+        events.append(json.loads(line))
+        if events[-1].get("pair") == 2 and events[-1].get("stage") == "render":
+            proc.send_signal(signal.SIGINT)
+            break
+    rest, err = proc.communicate(timeout=60)
+    events += [json.loads(x) for x in rest.splitlines()]
+    assert proc.returncode == 130, err
+    summary = events[-1]
+    assert [r["status"] for r in summary["results"]] == ["made", "cancelled", "not started"]
+    assert sorted(os.listdir(out)) == ["a.mp4"]  # the cancelled video left nothing behind
+    assert [r["status"] for r in _rows(home)] == ["done", "cancelled"]

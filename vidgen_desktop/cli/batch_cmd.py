@@ -53,7 +53,6 @@ def _out_dir(path: Path) -> Path:
     out = path.expanduser().absolute()
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: -o must be a folder for the videos, not a file")
-    out.mkdir(parents=True, exist_ok=True)
     return out
 
 
@@ -79,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
     out_dir = _out_dir(args.output)
     pairing = make_pairs(args.inputs, args.pair)
+    out_dir.mkdir(parents=True, exist_ok=True)  # only once the inputs made sense
     sweep(out_dir)  # a killed run's partial files go before anything is named
     with open_db() as db:
         items = plan_batch(pairing, out_dir, args.template, make_job, ai, db)
