@@ -179,3 +179,20 @@ def test_ctrl_c_cancels_the_batch_and_keeps_what_was_made(tmp_path: Path) -> Non
     assert [r["status"] for r in summary["results"]] == ["made", "cancelled", "not started"]
     assert sorted(os.listdir(out)) == ["a.mp4"]  # the cancelled video left nothing behind
     assert [r["status"] for r in _rows(home)] == ["done", "cancelled"]
+
+
+def test_bad_batch_input_fails_clearly_and_writes_nothing(tmp_path: Path) -> None:
+    home, out = tmp_path / "home", tmp_path / "out"
+    pics = tmp_path / "pics"
+    pics.mkdir()
+    textured_image(pics / "a.png", (64, 64))
+    cases = [
+        (["batch", str(tmp_path / "missing"), "-o", str(out)], 1, "file not found"),
+        (["batch", str(pics), "-o", str(out)], 2, "no sound files"),
+        (["batch", str(pics), "-o", str(out), "--template", "{year}"], 2, "unknown field {year}"),
+        (["batch", str(pics), "-o", str(pics / "a.png")], 2, "must be a folder"),
+    ]
+    for args, code, text in cases:
+        r = run_cli(*args, home=home)
+        assert (r.returncode, text in r.stderr, "Traceback" in r.stderr) == (code, True, False), r.stderr
+    assert not out.exists()

@@ -142,3 +142,19 @@ def test_queue_order_pause_cancel_retry_remove(tmp_path: Path) -> None:
         assert job_from_dict(q.get(b).job) == _job("b")  # type: ignore[union-attr]
     with open_db(tmp_path / "q.db") as db:  # survives a reopen
         assert [e.id for e in QueueStore(db).list()] == [b, c]
+
+
+def test_options_round_trip_through_json() -> None:
+    import json
+
+    from vidgen_desktop.core.narration import NarrationSpec
+    from vidgen_desktop.engine.ai.options import AiOptions, ChainFrom, MotionStrength
+    from vidgen_desktop.engine.history.options import options_from_dict, options_to_dict
+
+    ai = AiOptions(steps=12, motion=MotionStrength.HIGH, prompt="waves", allow_slow=True,
+                   chain_from=ChainFrom.SOURCE, frames_per_clip=8)
+    spec = NarrationSpec("Hallo Welt", engine="xtts", language="de", captions="burn", music=Path("/m/ü.mp3"),
+                         voice_sample=Path("/v.wav"), seed=3)
+    stored = json.loads(json.dumps(options_to_dict(ai, spec)))
+    assert options_from_dict(stored) == (ai, spec)
+    assert options_from_dict({}) == (AiOptions(), None)

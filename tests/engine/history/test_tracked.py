@@ -15,10 +15,11 @@ from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import CancelledError, InputError
 from vidgen_desktop.core.jobs import RenderJob, Resolution, Tier
 from vidgen_desktop.core.progress import ProgressEvent
+from vidgen_desktop.engine.ai.options import AiOptions
 from vidgen_desktop.engine.decide import TierDecision
 from vidgen_desktop.engine.history.db import open_db
 from vidgen_desktop.engine.history.history import HistoryStore
-from vidgen_desktop.engine.history.options import options_to_dict
+from vidgen_desktop.engine.history.options import options_to_dict, render_again
 from vidgen_desktop.engine.history.queue import QueueStore
 from vidgen_desktop.engine.history.records import QueueStatus, Status
 from vidgen_desktop.engine.history.runner import run_queue
@@ -43,6 +44,8 @@ def test_success_row(tmp_path: Path, media: dict[str, Path], kenburns_decision: 
     assert e.inputs_hash and len(e.inputs_hash) == 32 and e.app_version
     assert e.settings["resolution"] == "160x96" and e.settings["ai"]["motion"] == "medium"
     assert e.error is None and e.ended_at is not None and e.ended_at >= e.started_at
+    again, ai, narration = render_again(e)
+    assert again == _job(media, out) and ai == AiOptions() and narration is None
 
 
 def test_failure_row_has_category_and_hint(tmp_path: Path, media: dict[str, Path],

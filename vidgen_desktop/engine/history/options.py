@@ -11,8 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from vidgen_desktop.core.errors import UsageError
+from vidgen_desktop.core.job_codec import job_from_dict
+from vidgen_desktop.core.jobs import RenderJob
 from vidgen_desktop.core.narration import NarrationSpec
 from vidgen_desktop.engine.ai.options import AiOptions, ChainFrom, MotionStrength
+from vidgen_desktop.engine.history.records import HistoryEntry
 
 
 def narration_to_dict(spec: NarrationSpec) -> dict[str, Any]:
@@ -52,3 +55,11 @@ def options_to_dict(ai: AiOptions | None, narration: NarrationSpec | None) -> di
 def options_from_dict(data: dict[str, Any]) -> tuple[AiOptions, NarrationSpec | None]:
     narration = data.get("narration")
     return ai_from_dict(data.get("ai") or {}), (narration_from_dict(narration) if narration else None)
+
+
+def render_again(entry: HistoryEntry) -> tuple[RenderJob, AiOptions, NarrationSpec | None]:
+    """The job, AI options and narration of a past render ("render again" in the History tab). The output
+    is the old path: the window picks a free name before it starts."""
+    data = {**entry.settings, "image": str(entry.image), "audio": str(entry.audio), "output": str(entry.output)}
+    ai, narration = options_from_dict(entry.settings)
+    return job_from_dict(data), ai, narration
