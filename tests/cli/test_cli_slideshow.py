@@ -87,6 +87,10 @@ def test_cli_renders_a_slideshow(files: dict[str, Path], tmp_path: Path) -> None
     r = run_cli("render", str(files["a"]), str(files["b"]), str(files["c"]), str(files["clicks"]), "-o", str(out),
                 "--resolution", "128x72", "--fps", "12", "--transition", "cut", "--tier", "svd", "--json",
                 home=tmp_path)
+    assert r.returncode == 2 and "animates one picture" in r.stderr and not out.exists()  # asked for, not possible
+    r = run_cli("render", str(files["a"]), str(files["b"]), str(files["c"]), str(files["clicks"]), "-o", str(out),
+                "--resolution", "128x72", "--fps", "12", "--transition", "cut", "--tier", "svd", "--fallback",
+                "--json", home=tmp_path)
     assert r.returncode == 0, r.stderr
     done = json.loads(r.stdout.splitlines()[-1])
     assert done["tier"] == "kenburns" and done["frames"] == 72 and len(done["motion"].split(",")) == 3

@@ -13,24 +13,18 @@ from vidgen_desktop.cli.common import ProgressPrinter
 from vidgen_desktop.cli.inputs_args import split_inputs
 from vidgen_desktop.cli.interrupt import ctrl_c_cancels
 from vidgen_desktop.cli.narration_args import add_narration_arguments, check_narration_args, narration_from_args
-from vidgen_desktop.cli.overlay_args import add_overlay_arguments, overlays_from_args
+from vidgen_desktop.cli.render_options import (
+    add_render_options,
+    add_seed_and_json,
+    ai_options_from_args,
+    job_from_options,
+)
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import UsageError
 from vidgen_desktop.core.formatting import clock
-from vidgen_desktop.core.jobs import (
-    ASPECTS,
-    RESOLUTION_PRESETS,
-    Fit,
-    Motion,
-    Quality,
-    RenderJob,
-    Resolution,
-    Tier,
-    Transition,
-    parse_aspect,
-    parse_fps,
-)
-from vidgen_desktop.engine.ai.options import AiOptions, ChainFrom, MotionStrength
+from vidgen_desktop.core.jobs import RenderJob, Transition
+
+__all__ = ["ai_options_from_args", "job_from_args", "register", "run"]
 
 
 def register(sub: Any) -> None:
@@ -42,35 +36,12 @@ def register(sub: Any) -> None:
                         "the downbeats")
     p.add_argument("-o", "--output", type=Path, required=True, help="output .mp4 file")
     p.add_argument("--sample", action="store_true", help="use the built-in sample picture and music")
-    p.add_argument("--tier", default="auto", choices=[t.value for t in Tier])
-    p.add_argument("--resolution", help=f"{'|'.join(RESOLUTION_PRESETS)}|WxH (default: from the tier)")
-    p.add_argument("--fps", help="frames per second (default: from the tier)")
-    p.add_argument("--aspect", default="16:9", help=f"{'|'.join(ASPECTS)} (default 16:9)")
-    p.add_argument("--fit", default="blur", choices=[f.value for f in Fit],
-                   help="how a picture of another shape fills the frame (default blur)")
-    p.add_argument("--quality", default="standard", choices=[q.value for q in Quality])
-    p.add_argument("--motion", default="auto", choices=[m.value for m in Motion] + [m.value for m in MotionStrength],
-                   help="Ken Burns camera move; for AI tiers low|medium|high is the motion strength")
-    ai = p.add_argument_group("AI tiers (animatediff, svd, svd-xt)")
-    ai.add_argument("--steps", type=int, help="denoising steps (default 25; fewer is faster and rougher)")
-    ai.add_argument("--motion-strength", choices=[m.value for m in MotionStrength],
-                    help="how much the picture moves (default medium)")
-    ai.add_argument("--prompt", help="AnimateDiff motion prompt (default: gentle natural motion)")
-    ai.add_argument("--chain-from", default=ChainFrom.LAST_FRAME.value, choices=[c.value for c in ChainFrom],
-                    help="each clip after the first starts from the previous clip's end (default) or the picture")
-    ai.add_argument("--allow-slow", "--allow-cpu", dest="allow_slow", action="store_true",
-                    help="run an AI tier even where the hardware is below its needs (a small GPU, or the CPU): "
-                         "it works, but very slowly")
-    ai.add_argument("--fallback", action="store_true",
-                    help="if the chosen --tier cannot run or fails, render with the next weaker tier (down to Ken "
-                         "Burns) instead of failing; --tier auto always does, and says so")
+    add_render_options(p)
     add_narration_arguments(p)
-    add_overlay_arguments(p)
     add_caption_look_arguments(p)
     p.add_argument("--transition", default=Transition.CROSSFADE.value, choices=[t.value for t in Transition],
                    help="slideshow: how a picture gives way to the next, on the downbeat (default crossfade)")
-    p.add_argument("--seed", type=int, help="seed for automatic choices (same seed, same video)")
-    p.add_argument("--json", action="store_true", help="print progress events as JSON lines on stdout")
+    add_seed_and_json(p, "print progress events as JSON lines on stdout")
     p.set_defaults(func=run)
 
 
@@ -93,39 +64,8 @@ def job_from_args(args: argparse.Namespace) -> RenderJob:
         check_narration_args(args)
         image, more = pictures[0], pictures[1:]
         audio = sound or args.script  # a script's narration replaces it in run()
-    return RenderJob(
-        image=image.expanduser(),
-        audio=audio.expanduser(),
-        output=args.output.expanduser().absolute(),
-        tier=Tier(args.tier),
-        resolution=Resolution.parse(args.resolution) if args.resolution else None,
-        fps=parse_fps(args.fps) if args.fps else None,
-        aspect=parse_aspect(args.aspect),
-        fit=Fit(args.fit),
-        quality=Quality(args.quality),
-        motion=Motion(args.motion) if args.motion in {m.value for m in Motion} else Motion.AUTO,
-        seed=args.seed,
-        overlays=overlays_from_args(args),
-        more_images=tuple(more),
-        transition=Transition(getattr(args, "transition", Transition.CROSSFADE.value)),
-    )
-
-
-def ai_options_from_args(args: argparse.Namespace) -> AiOptions:
-    """``--motion low|medium|high`` is the AI motion strength (Ken Burns keeps its automatic move);
-    ``--motion-strength`` says the same and wins when both are given."""
-    strength = getattr(args, "motion_strength", None)
-    motion = getattr(args, "motion", "auto")
-    if strength is None and motion in {m.value for m in MotionStrength}:
-        strength = motion
-    return AiOptions(
-        steps=getattr(args, "steps", None),
-        motion=MotionStrength(strength) if strength else MotionStrength.MEDIUM,
-        prompt=getattr(args, "prompt", None),
-        allow_slow=bool(getattr(args, "allow_slow", False)),
-        chain_from=ChainFrom(getattr(args, "chain_from", ChainFrom.LAST_FRAME.value)),
-        fallback=bool(getattr(args, "fallback", False)),
-    )
+    return job_from_options(args, image, audio, args.output, more_images=more,
+                            transition=Transition(getattr(args, "transition", Transition.CROSSFADE.value)))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -142,14 +82,9 @@ def run(args: argparse.Namespace) -> int:
     printer = ProgressPrinter(args.json)
     try:
         with ctrl_c_cancels(cancel):
-            if narration is None:
-                from vidgen_desktop.engine.render import render
+            from vidgen_desktop.engine.history.tracked import tracked_render
 
-                result = render(job, on_progress=printer, cancel=cancel, ai=ai)
-            else:
-                from vidgen_desktop.engine.narrated_render import render_narrated
-
-                result = render_narrated(job, narration, on_progress=printer, cancel=cancel, ai=ai)
+            result = tracked_render(job, ai=ai, narration=narration, on_progress=printer, cancel=cancel)
     finally:
         printer.close()
     spoken = result.details.get("narration") or {}

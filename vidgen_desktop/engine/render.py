@@ -16,7 +16,7 @@ from typing import Any
 
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.caption_look import CaptionLook
-from vidgen_desktop.core.errors import InputError, OutputError
+from vidgen_desktop.core.errors import InputError, OutputError, UsageError
 from vidgen_desktop.core.fallback import Fallback, TierFailure
 from vidgen_desktop.core.hardware import HardwareInfo
 from vidgen_desktop.core.jobs import RenderJob, Resolution, Tier
@@ -182,8 +182,12 @@ def render(
     emit("prepare", message="preparing the picture")
     dispatch = ai_dispatch(job, decision, ai)
     may_fall_back = fallback_allowed(job.tier, ai.fallback)
-    failures: list[TierFailure] = check_requested(job.tier, decision, dispatch, fallback=may_fall_back,
-                                                  damaged=_damaged_models(job), allow_slow=ai.allow_slow)
+    if job.more_images and job.tier.is_ai and not may_fall_back:
+        raise UsageError(f"{job.tier.label} animates one picture; a slideshow of {len(job.images)} pictures is made "
+                         "with Ken Burns: choose --tier auto or kenburns, give one picture, or add --fallback")
+    failures: list[TierFailure] = [] if job.more_images else check_requested(
+        job.tier, decision, dispatch, fallback=may_fall_back, damaged=_damaged_models(job),
+        allow_slow=ai.allow_slow)
     plan = plan_render(job, audio, decision, image_size(job.image), dispatch)
     out_size = (plan.width, plan.height)
     notes = list(plan.notes)
