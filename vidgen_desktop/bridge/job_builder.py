@@ -14,13 +14,21 @@ from typing import TYPE_CHECKING
 from vidgen_desktop.bridge.narration import NARRATION_AUDIO, NarrationSpec
 from vidgen_desktop.core.errors import UsageError
 from vidgen_desktop.core.jobs import Fit, Motion, Quality, RenderJob, Resolution, Tier, parse_aspect, parse_fps
-from vidgen_desktop.core.settings import AiSettings, NarrationSettings, OutputSettings
+from vidgen_desktop.core.overlays import TITLE_AUTO, TITLE_NONE, OverlaySpec
+from vidgen_desktop.core.settings import AiSettings, NarrationSettings, OutputSettings, OverlaySettings
 
 if TYPE_CHECKING:
     from vidgen_desktop.engine.ai.options import AiOptions
 
 
-def build_job(image: Path, audio: Path | None, output: Path, out: OutputSettings) -> RenderJob:
+def build_overlays(o: OverlaySettings) -> OverlaySpec:
+    """The audiogram the window's Audiogram tab asks for (a custom title that is empty shows none)."""
+    title = {"none": TITLE_NONE, "auto": TITLE_AUTO}.get(o.title, o.title_text.strip() or TITLE_NONE)
+    return OverlaySpec(visualizer=o.visualizer, progress=o.progress == "on", title=title)
+
+
+def build_job(image: Path, audio: Path | None, output: Path, out: OutputSettings,
+              overlays: OverlaySettings | None = None) -> RenderJob:
     """Raises :class:`UsageError` for a value the engine would refuse (settings are validated on load)."""
     return RenderJob(
         image=image,
@@ -33,6 +41,7 @@ def build_job(image: Path, audio: Path | None, output: Path, out: OutputSettings
         fit=Fit(out.fit),
         quality=Quality(out.quality),
         motion=Motion(out.motion),
+        overlays=build_overlays(overlays) if overlays is not None else OverlaySpec(),
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from vidgen_desktop.cli.overlay_args import add_overlay_arguments, overlays_from_args
 from vidgen_desktop.core.jobs import (
     ASPECTS,
     RESOLUTION_PRESETS,
@@ -47,6 +48,7 @@ def add_render_options(p: argparse.ArgumentParser) -> None:
     ai.add_argument("--allow-slow", "--allow-cpu", dest="allow_slow", action="store_true",
                     help="run an AI tier even where the hardware is below its needs (a small GPU, or the CPU): "
                          "it works, but very slowly")
+    add_overlay_arguments(p)
 
 
 def add_seed_and_json(p: argparse.ArgumentParser, json_help: str) -> None:
@@ -68,6 +70,7 @@ def job_from_options(args: argparse.Namespace, image: Path, audio: Path, output:
         quality=Quality(args.quality),
         motion=Motion(args.motion) if args.motion in {m.value for m in Motion} else Motion.AUTO,
         seed=args.seed,
+        overlays=overlays_from_args(args),
     )
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from vidgen_desktop.core.errors import UsageError
 from vidgen_desktop.core.jobs import Fit, Motion, Quality, RenderJob, Resolution, Tier
+from vidgen_desktop.core.overlays import OverlaySpec
 
 
 def job_to_dict(job: RenderJob) -> dict[str, Any]:
@@ -30,6 +32,7 @@ def job_to_dict(job: RenderJob) -> dict[str, Any]:
         "quality": job.quality.value,
         "motion": job.motion.value,
         "seed": job.seed,
+        "overlays": asdict(job.overlays),
     }
 
 
@@ -52,6 +55,7 @@ def job_from_dict(data: dict[str, Any]) -> RenderJob:
             quality=Quality(data.get("quality", Quality.STANDARD.value)),
             motion=Motion(data.get("motion", Motion.AUTO.value)),
             seed=int(seed) if seed is not None else None,
+            overlays=OverlaySpec(**data.get("overlays", {})),
         )
     except (KeyError, ValueError, TypeError, IndexError) as exc:
         raise UsageError(f"a stored job cannot be read by this version ({type(exc).__name__}: {exc})") from None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
 from vidgen_desktop.core.errors import UsageError
+from vidgen_desktop.core.overlays import OverlaySpec
 
 
 class Tier(str, Enum):
@@ -157,3 +158,5 @@ class RenderJob:
     quality: Quality = Quality.STANDARD
     motion: Motion = Motion.AUTO
     seed: int | None = None
+    #: Audiogram overlays (visualizer, progress line, title); none by default.
+    overlays: OverlaySpec = field(default_factory=OverlaySpec)

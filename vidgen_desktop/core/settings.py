@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from vidgen_desktop.core.jobs import ASPECTS, RESOLUTION_PRESETS, Fit, Motion, Quality, Tier
+from vidgen_desktop.core.overlays import MAX_TITLE_CHARS, VISUALIZERS
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,16 @@ class AiSettings:
 
 
 @dataclass(frozen=True)
+class OverlaySettings:
+    """The audiogram: visualizer none|bars|wave, progress line off|on, title none|auto|text (+ its text)."""
+
+    visualizer: str = "none"
+    progress: str = "off"
+    title: str = "none"
+    title_text: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     version: int = SETTINGS_VERSION
     last_image_dir: str = ""
@@ -101,6 +112,7 @@ class Settings:
     output: OutputSettings = field(default_factory=OutputSettings)
     narration: NarrationSettings = field(default_factory=NarrationSettings)
     ai: AiSettings = field(default_factory=AiSettings)
+    overlays: OverlaySettings = field(default_factory=OverlaySettings)
     #: ``QMainWindow.saveGeometry()`` / ``saveState()`` as base64 text.
     window_geometry: str = ""
     window_state: str = ""
@@ -133,10 +145,15 @@ _VALID_AI: dict[str, frozenset[str]] = {
     "motion_strength": frozenset(MOTION_STRENGTH_CHOICES),
     "chain_from": frozenset(CHAIN_FROM_CHOICES),
 }
+_VALID_OVERLAYS: dict[str, frozenset[str]] = {
+    "visualizer": frozenset(VISUALIZERS),
+    "progress": frozenset(("off", "on")),
+    "title": frozenset(("none", "auto", "text")),
+}
 #: Integer fields and their inclusive ranges.
 _INT_RANGES: dict[str, tuple[int, int]] = {"ai.steps": (0, MAX_AI_STEPS)}
 #: Free-text fields and their longest accepted value.
-_TEXT_LIMITS: dict[str, int] = {"ai.prompt": MAX_PROMPT_CHARS, "narration.voice": 200, "narration.language": 40}
+_TEXT_LIMITS: dict[str, int] = {"overlays.title_text": MAX_TITLE_CHARS, "ai.prompt": MAX_PROMPT_CHARS, "narration.voice": 200, "narration.language": 40}
 
 
 def _clean_section(cls: Any, raw: Any, section: str, valid: dict[str, frozenset[str]]) -> tuple[Any, list[str]]:
@@ -186,9 +203,11 @@ def settings_from_dict(data: Any) -> tuple[Settings, list[str]]:
     dropped += bad
     ai, bad = _clean_section(AiSettings, data.get("ai"), "ai", _VALID_AI)
     dropped += bad
-    values: dict[str, Any] = {"output": output, "narration": narration, "ai": ai}
+    overlays, bad = _clean_section(OverlaySettings, data.get("overlays"), "overlays", _VALID_OVERLAYS)
+    dropped += bad
+    values: dict[str, Any] = {"output": output, "narration": narration, "ai": ai, "overlays": overlays}
     for f in fields(Settings):
-        if f.name in ("output", "narration", "ai", "version") or f.name not in data:
+        if f.name in ("output", "narration", "ai", "overlays", "version") or f.name not in data:
             continue
         v = data[f.name]
         if isinstance(v, str):

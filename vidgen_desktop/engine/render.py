@@ -166,6 +166,13 @@ def render(
     settings = EncodeSettings(plan.width, plan.height, plan.fps, job.quality)
     with VideoEncoder(job.output, settings, audio, cancel) as encoder:
         write = captioned_writer(encoder.write, list(burn_captions), out_size, plan.fps)
+        if job.overlays.active:  # drawn under the captions
+            from vidgen_desktop.engine.overlays import audiogram_writer, prepare_audiogram
+
+            emit("prepare", message="reading the sound for the overlays")
+            write = audiogram_writer(write, prepare_audiogram(
+                job.overlays, audio=job.audio, image=job.image, frame_size=out_size, fps=plan.fps,
+                frames=plan.frames, cancel=cancel))
         start = 0
         if plan.ai_chain:
             from vidgen_desktop.core.hardware import probe_hardware

@@ -23,6 +23,7 @@ from vidgen_desktop.ui.controllers.hardware import HardwareController
 from vidgen_desktop.ui.controllers.inputs import InputsController
 from vidgen_desktop.ui.controllers.narration import NarrationController
 from vidgen_desktop.ui.controllers.output import OutputController
+from vidgen_desktop.ui.controllers.overlays import OverlayController
 from vidgen_desktop.ui.controllers.render import RenderFlow
 from vidgen_desktop.ui.drop_zone import DropZone, PictureSlot
 from vidgen_desktop.ui.hardware_panel import HardwarePanel
@@ -31,6 +32,7 @@ from vidgen_desktop.ui.models_panel import ModelsPanel
 from vidgen_desktop.ui.narration_panel import NarrationPanel
 from vidgen_desktop.ui.notify import Notifier
 from vidgen_desktop.ui.output_panel import OutputPanel
+from vidgen_desktop.ui.overlay_panel import OverlayPanel
 from vidgen_desktop.ui.progress_panel import ProgressPanel
 from vidgen_desktop.ui.window_layout import ProblemBanner, RenderBar, input_column
 
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
         self.narration = NarrationController(services, self.narration_panel, self.drop, self)
         self.hardware = HardwareController(services, self.hardware_panel, self.models_panel, self.output_panel,
                                            status, self)
+        self.overlays = OverlayController(services, self.overlay_panel, self.loader, self)
         self.render_flow = RenderFlow(
             self, services, loader=self.loader, output=self.output, narration=self.narration, hardware=self.hardware,
             progress=self.progress_panel, tabs=self.tabs, button=self.render_button, reason=self.render_reason,
@@ -74,6 +77,7 @@ class MainWindow(QMainWindow):
         self.progress_panel = ProgressPanel()
         self.hardware_panel = HardwarePanel()
         self.models_panel = ModelsPanel()
+        self.overlay_panel = OverlayPanel()
         self.models_panel.attach(self.downloads, self.s.tasks)
 
         bar = RenderBar()
@@ -82,6 +86,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.progress_panel, "Render")
+        self.tabs.addTab(self.overlay_panel, "Audiogram")
         self.tabs.addTab(self.hardware_panel, "This computer")
         self.tabs.addTab(self.models_panel, "Models")
         self.tabs.setAccessibleName("Render, hardware and models")
@@ -168,6 +173,7 @@ class MainWindow(QMainWindow):
         self.output.restore()
         self.hardware.update_ai_options()
         self.narration.restore()
+        self.overlays.restore()
         geometry = st.decode_bytes(st.settings.window_geometry)
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1220, 780)

@@ -135,7 +135,7 @@ class RenderFlow(QObject):
         try:
             narration = self._narration.spec() if narrating else None
             job = build_job(image.path, None if narrating or audio is None else audio.path, output,
-                            self._s.settings.output)
+                            self._s.settings.output, self._s.settings.settings.overlays)
             ai = build_ai_options(self._s.settings.settings.ai)
             if creates_folder(output, self._s.paths.outputs, chosen=self._output.chosen):
                 ensure_folder(output.parent)
