@@ -20,13 +20,16 @@ from vidgen_desktop.bridge.downloads import DownloadManager
 from vidgen_desktop.bridge.errors import ErrorInfo
 from vidgen_desktop.bridge.services import Services
 from vidgen_desktop.ui.controllers.hardware import HardwareController
+from vidgen_desktop.ui.controllers.history import HistoryController
 from vidgen_desktop.ui.controllers.inputs import InputsController
 from vidgen_desktop.ui.controllers.narration import NarrationController
 from vidgen_desktop.ui.controllers.output import OutputController
 from vidgen_desktop.ui.controllers.overlays import OverlayController
+from vidgen_desktop.ui.controllers.queue import QueueController
 from vidgen_desktop.ui.controllers.render import RenderFlow
 from vidgen_desktop.ui.drop_zone import DropZone, PictureSlot
 from vidgen_desktop.ui.hardware_panel import HardwarePanel
+from vidgen_desktop.ui.history_panel import HistoryPanel
 from vidgen_desktop.ui.input_loader import InputLoader
 from vidgen_desktop.ui.models_panel import ModelsPanel
 from vidgen_desktop.ui.narration_panel import NarrationPanel
@@ -34,6 +37,7 @@ from vidgen_desktop.ui.notify import Notifier
 from vidgen_desktop.ui.output_panel import OutputPanel
 from vidgen_desktop.ui.overlay_panel import OverlayPanel
 from vidgen_desktop.ui.progress_panel import ProgressPanel
+from vidgen_desktop.ui.queue_panel import QueuePanel
 from vidgen_desktop.ui.window_layout import ProblemBanner, RenderBar, input_column
 
 
@@ -65,6 +69,13 @@ class MainWindow(QMainWindow):
             progress=self.progress_panel, tabs=self.tabs, button=self.render_button, reason=self.render_reason,
             render_action=self.render_action, cancel_action=self.cancel_action, notifier=self.notifier,
             show_notice=self.show_banner)
+        self.queue = QueueController(
+            self, services, panel=self.queue_panel, flow=self.render_flow, tabs=self.tabs,
+            render_button=self.render_button, add_button=self.add_button, notifier=self.notifier,
+            decide=self.hardware.decision_for)
+        self.history = HistoryController(
+            self, services, panel=self.history_panel, tabs=self.tabs, queue=self.queue, flow=self.render_flow,
+            loader=self.loader, output=self.output, narration=self.narration, estimate_label=self.estimate_label)
         self._connect()
         self._restore()
         self.output.update_default()
@@ -82,11 +93,16 @@ class MainWindow(QMainWindow):
 
         bar = RenderBar()
         self.render_button, self.render_reason = bar.button, bar.reason
+        self.add_button, self.estimate_label = bar.add_button, bar.estimate
+        self.queue_panel = QueuePanel()
+        self.history_panel = HistoryPanel()
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.progress_panel, "Render")
         self.tabs.addTab(self.overlay_panel, "Audiogram")
+        self.tabs.addTab(self.queue_panel, "Queue")
+        self.tabs.addTab(self.history_panel, "History")
         self.tabs.addTab(self.hardware_panel, "This computer")
         self.tabs.addTab(self.models_panel, "Models")
         self.tabs.setAccessibleName("Render, hardware and models")
@@ -162,6 +178,11 @@ class MainWindow(QMainWindow):
         self.hardware_panel.models_requested.connect(self.show_models)
         self.narration_panel.models_requested.connect(self.show_models)
         self.progress_panel.open_logs_requested.connect(self.open_logs)
+        for changed in (self.loader.changed, self.output.changed, self.narration.changed, self.s.settings.changed):
+            changed.connect(self.history.schedule_estimate)
+        self.cancel_action.triggered.connect(self.queue.stop)  # Cancel during the queue: stop it, not only this job
+        self.progress_panel.cancel_requested.connect(self.queue.stop)
+        self.queue.reload()
 
         self.s.controller.idle.connect(self._close_if_asked)
         self.downloads.idle.connect(self._close_if_asked)
@@ -288,6 +309,7 @@ class MainWindow(QMainWindow):
                 if self.downloads.busy and not self.confirm_close_during_download():
                     return
                 self._close_when_idle = True
+                self.queue.stop()  # the job goes back to waiting in the database: the next start continues it
                 self.s.controller.cancel()
                 self.downloads.cancel_all()
                 self.statusBar().showMessage("Stopping, then closing…")
@@ -301,4 +323,5 @@ class MainWindow(QMainWindow):
         if self.progress_panel.player is not None:
             self.progress_panel.player.stop()
         self.narration.close()
+        self.queue.close()
         event.accept()
