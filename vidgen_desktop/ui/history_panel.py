@@ -138,7 +138,7 @@ class HistoryPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((110, 80, 150, 130, 150, 80, 60, 80, 80)):
+        for col, width in enumerate((96, 76, 140, 120, 140, 76, 60, 76, 80)):
             self.table.setColumnWidth(col, width)
         self.open = QPushButton("Open video")
         self.reveal = QPushButton("Show in folder")

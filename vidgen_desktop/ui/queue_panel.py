@@ -249,7 +249,9 @@ class QueuePanel(QWidget):
         self.retry.clicked.connect(self._retry)
         self.clear.clicked.connect(self.clear_requested)
         self.view.selectionModel().selectionChanged.connect(self.update_buttons)
-        self.model.modelReset.connect(self.update_buttons)
+        self._keep: int | None = None
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.modelReset.connect(self._restore_selection)
         self.model.dataChanged.connect(self.update_buttons)
         self.update_buttons()
 
@@ -261,6 +263,15 @@ class QueuePanel(QWidget):
         i = self.model.row_of(job_id)
         if i >= 0:
             self.view.setCurrentIndex(self.model.index(i))
+
+    def _remember_selection(self) -> None:
+        r = self.selected()
+        self._keep = r.id if r else None
+
+    def _restore_selection(self) -> None:
+        if self._keep is not None:
+            self.select_id(self._keep)
+        self.update_buttons()
 
     def update_buttons(self) -> None:
         r = self.selected()

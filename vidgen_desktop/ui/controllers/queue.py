@@ -29,13 +29,15 @@ from vidgen_desktop.ui.queue_panel import QueuePanel, QueueRow
 
 THUMB_SIDE = 96
 RENDER_ONE = "Render video"
+TIER_NAMES = {"auto": "Automatic tier", "kenburns": "Ken Burns"}
 
 
 def _row(entry: Any, eta: str) -> QueueRow:
     job = entry.job
     tier = str(job.get("tier", "auto"))
+    waiting = entry.status.value in ("pending", "paused", "running")
     return QueueRow(id=entry.id, status=entry.status.value, sound=entry.label, picture=str(job.get("image", "")),
-                    tier="Automatic" if tier == "auto" else tier, error=entry.error or "", eta=eta)
+                    tier=TIER_NAMES.get(tier, tier), error=entry.error or "", eta=eta if waiting else "")
 
 
 class QueueController(QObject):

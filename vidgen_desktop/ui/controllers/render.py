@@ -184,7 +184,8 @@ class RenderFlow(QObject):
     # ------------------------------------------------------------------ how it goes
     @Slot(object)
     def _on_started(self, job: Any) -> None:
-        self._tabs.setCurrentWidget(self._progress)
+        if not self.quiet:  # during the queue its tab stays in front
+            self._tabs.setCurrentWidget(self._progress)
         self._progress.show_started(Path(job.output))
         self.refresh()
 
@@ -223,7 +224,8 @@ class RenderFlow(QObject):
 
     def _show_error(self, info: ErrorInfo) -> None:
         self._window.setWindowTitle(APP_NAME)
-        self._tabs.setCurrentWidget(self._progress)
+        if not self.quiet:
+            self._tabs.setCurrentWidget(self._progress)
         self._progress.show_failed(info)
         if not self.quiet:
             self._notifier.finished("The video could not be made", info.message, ok=False)
