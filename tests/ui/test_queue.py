@@ -194,3 +194,18 @@ def test_thumbnails_load_off_the_gui_thread(qtbot: QtBot, make_window: Callable[
     w.tabs.setCurrentWidget(w.queue_panel)
     shot = w.queue_panel.view.grab()
     assert not shot.isNull()
+
+
+def test_closing_during_the_queue_keeps_the_running_job_waiting(
+        qtbot: QtBot, make_window: Callable[..., MainWindow], media: dict[str, Path]) -> None:
+    w = make_window(render_fn=FakeRender(frames=2000, delay=0.01))
+    _ready(qtbot, w, media)
+    w.add_button.click()
+    w.add_button.click()
+    assert w.start_render()
+    qtbot.waitUntil(lambda: statuses(w)[0] == "running", timeout=5000)
+    w.confirm_close_during_render = lambda: True  # type: ignore[method-assign]
+    w.close()
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=20_000)
+    w2 = make_window(render_fn=FakeRender(frames=4))
+    assert statuses(w2) == ["pending", "pending"], "nothing was lost or marked cancelled by closing"

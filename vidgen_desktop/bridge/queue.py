@@ -66,6 +66,7 @@ class QueueService(QObject):
         self._running = False
         self._counts = [0, 0, 0]
         self._resume = False  # the run stopped at a pause: resuming starts it again
+        self._requeue = False  # a job cancelled because the app closes waits again
         controller.succeeded.connect(self._on_succeeded)
         controller.failed.connect(self._on_failed)
         controller.cancelled.connect(self._on_cancelled)
@@ -186,10 +187,12 @@ class QueueService(QObject):
         self._next()
         return self._running
 
-    def stop(self) -> None:
-        """Cancel the running job and start no other (the window's Cancel, or closing)."""
+    def stop(self, *, requeue: bool = False) -> None:
+        """Cancel the running job and start no other (the window's Cancel). ``requeue`` (closing the app): the
+        cancelled job waits again, first in line, so the next start makes it."""
         was = self._running
         self._running = self._resume = False
+        self._requeue = requeue
         if self._current is not None:
             self._controller.cancel()
         elif was:
@@ -241,6 +244,12 @@ class QueueService(QObject):
 
         job_id, self._current = self._current, None
         if job_id is None:
+            return
+        if status == "cancelled" and self._requeue:
+            self._requeue = False
+            self._store().finish(job_id, QueueStatus.PENDING)
+            self.changed.emit()
+            self.running_changed.emit(False)
             return
         self._store().finish(job_id, QueueStatus(status), error)
         self._counts[("done", "failed", "cancelled").index(status)] += 1

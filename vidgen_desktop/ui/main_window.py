@@ -287,6 +287,9 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     def confirm_close_during_render(self) -> bool:
+        if self.queue.service.running:
+            return self._ask("Stop the queue?", "The queue is rendering. Stop and close? The video being made is not "
+                             "saved; it waits in the queue, with the others, for the next start.")
         return self._ask("Stop the render?", "A video is being rendered. Stop it and close? Nothing will be saved.")
 
     def confirm_close_during_download(self) -> bool:
@@ -309,7 +312,7 @@ class MainWindow(QMainWindow):
                 if self.downloads.busy and not self.confirm_close_during_download():
                     return
                 self._close_when_idle = True
-                self.queue.stop()  # the job goes back to waiting in the database: the next start continues it
+                self.queue.service.stop(requeue=True)  # the job waits again in the database: the next start makes it
                 self.s.controller.cancel()
                 self.downloads.cancel_all()
                 self.statusBar().showMessage("Stopping, then closing…")
