@@ -209,3 +209,27 @@ def test_closing_during_the_queue_keeps_the_running_job_waiting(
     qtbot.waitUntil(lambda: not w.isVisible(), timeout=20_000)
     w2 = make_window(render_fn=FakeRender(frames=4))
     assert statuses(w2) == ["pending", "pending"], "nothing was lost or marked cancelled by closing"
+
+
+def test_a_window_with_a_queue_is_built_before_the_event_loop_runs(
+        qtbot: QtBot, media: dict[str, Path], tmp_path: Path) -> None:
+    """As app.py does it: the window is made, then the qasync loop starts; queued jobs must not need it."""
+    import asyncio
+
+    from vidgen_desktop.bridge.queue import QueueService
+    from vidgen_desktop.bridge.services import create_services, db_path
+    from vidgen_desktop.core.paths import app_paths
+
+    services = create_services(app_paths(), render_fn=FakeRender(frames=2))  # type: ignore[arg-type]
+    try:
+        seed = QueueService(db_path(services.paths), services.controller)
+        seed.add(small_job(media["image"], media["audio"], tmp_path / "v.mp4"))
+        seed.close()
+        with pytest.raises(RuntimeError):
+            asyncio.get_running_loop()
+        w = MainWindow(services)
+        assert statuses(w) == ["pending"] and w.render_button.text() == "Render queue (1)"
+        w.close()
+        w.deleteLater()
+    finally:
+        services.shutdown()

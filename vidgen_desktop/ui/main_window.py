@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
     def start_background_work(self) -> None:
         """After the first paint: warm the file readers, probe the hardware, read the catalogues."""
         self.inputs.warm_up()
+        self.queue.start_background()  # the queued jobs' thumbnails and estimates, now that the loop runs
         self.s.tasks.spawn(self._first_reads(), name="probe hardware, list voices")
 
     async def _first_reads(self) -> None:

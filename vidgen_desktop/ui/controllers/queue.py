@@ -55,6 +55,8 @@ class QueueController(QObject):
         self._notifier = notifier
         self._thumbs_asked: set[str] = set()
         self._estimates: dict[int, str] = {}
+        self._entries: list[Any] = []
+        self._background = False
         self.service = QueueService(db_path(services.paths), services.controller, decide, parent=self)
         flow.queue_start = self.start
 
@@ -93,7 +95,20 @@ class QueueController(QObject):
         self._tabs.setTabText(self._tabs.indexOf(self._panel), f"Queue ({waiting})" if waiting else "Queue")
         self._render_button.setText(f"Render queue ({waiting})" if self._flow.queue_waiting else RENDER_ONE)
         self._flow.refresh()
-        for e in entries:
+        self._entries = entries
+        self.load_extras()
+
+    @Slot()
+    def start_background(self) -> None:
+        """From the window's first background work (the event loop runs only after the window is built)."""
+        self._background = True
+        self.load_extras()
+
+    def load_extras(self) -> None:
+        """Thumbnails and estimates of the rows that have none yet, on the pool."""
+        if not self._background:
+            return
+        for e in self._entries:
             picture = str(e.job.get("image", ""))
             if picture and picture not in self._thumbs_asked:
                 self._thumbs_asked.add(picture)
