@@ -163,8 +163,10 @@ class QueueDelegate(QStyledItemDelegate):
         painter.save()
         rect: QRect = option.rect  # type: ignore[attr-defined]
         pal: QPalette = option.palette  # type: ignore[attr-defined]
-        if option.state & QStyle.StateFlag.State_Selected:  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        if selected:
             painter.fillRect(rect, pal.highlight())
+        text_color = pal.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         thumb_rect = QRect(rect.left() + 6, rect.top() + 7, self.THUMB, self.THUMB)
         model = index.model()
         image = model.thumbs.get(r.picture) if isinstance(model, QueueModel) else None
@@ -180,7 +182,7 @@ class QueueDelegate(QStyledItemDelegate):
         bold = QFont(option.font)  # type: ignore[attr-defined]
         bold.setBold(True)
         painter.setFont(bold)
-        painter.setPen(pal.color(QPalette.ColorRole.Text))
+        painter.setPen(text_color)
         painter.drawText(QRect(x, rect.top() + 6, text_w, 18), Qt.AlignmentFlag.AlignVCenter,
                          painter.fontMetrics().elidedText(r.sound, Qt.TextElideMode.ElideMiddle, text_w))
         painter.setFont(option.font)  # type: ignore[attr-defined]
@@ -188,7 +190,8 @@ class QueueDelegate(QStyledItemDelegate):
         if r.status == "running":
             status += f" {round(r.fraction * 100)}%"
         line = " · ".join(p for p in (r.tier, status, r.eta, r.error) if p)
-        painter.setPen(QColor(STATUS_COLOR.get(r.status, pal.color(QPalette.ColorRole.PlaceholderText).name())))
+        painter.setPen(text_color if selected else
+                       QColor(STATUS_COLOR.get(r.status, pal.color(QPalette.ColorRole.PlaceholderText).name())))
         painter.drawText(QRect(x, rect.top() + 24, text_w, 16), Qt.AlignmentFlag.AlignVCenter,
                          painter.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, text_w))
         if r.status == "running":

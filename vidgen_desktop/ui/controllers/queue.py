@@ -89,7 +89,9 @@ class QueueController(QObject):
         self._panel.pause.setText("Resume queue" if paused else "Pause queue")
         self._panel.pause.blockSignals(False)
         if entries:
-            parts = [f"{waiting} waiting", f"{done} done"] + ([f"{failed} failed"] if failed else [])
+            rendering = sum(e.status.value == "running" for e in entries)
+            parts = ([f"{rendering} rendering"] if rendering else []) + [f"{waiting} waiting", f"{done} done"] + \
+                ([f"{failed} failed"] if failed else [])
             self._panel.show_summary(" · ".join(parts) + (" · paused" if paused else "")
                                      + ". Drag a video to change the order.")
         self._tabs.setTabText(self._tabs.indexOf(self._panel), f"Queue ({waiting})" if waiting else "Queue")
@@ -133,7 +135,9 @@ class QueueController(QObject):
 
     def _estimated(self, job_id: int, est: Estimate) -> None:
         self._estimates[job_id] = est.text
-        self._panel.model.update_row(job_id, eta=est.text)
+        i = self._panel.model.row_of(job_id)
+        if i >= 0 and self._panel.model.rows[i].status in ("pending", "paused"):
+            self._panel.model.update_row(job_id, eta=est.text)
 
     def _thumb_loaded(self, preview: ImagePreview) -> None:
         self._panel.model.set_thumb(str(preview.path), rgb_to_qimage(preview.thumbnail).copy())
