@@ -58,7 +58,8 @@ def test_add_three_reorder_by_drop_and_render_in_the_new_order(
     model.dropMimeData(mime, model.supportedDropActions(), 0, 0, model.index(-1))
     assert ids(w) == [third, first, second]
     assert [e.id for e in w.queue.service.entries()] == [third, first, second], "the order is saved"
-    assert model.moveRows(model.index(-1), 1, 1, model.index(-1), 3)  # first to the end
+    # What QListView's own internal-move drop calls (Qt 6): moveRow(parent, source row, parent, destination).
+    assert model.moveRow(model.index(-1), 1, model.index(-1), 3)  # first to the end
     assert [e.id for e in w.queue.service.entries()] == [third, second, first]
 
     started: list[str] = []
