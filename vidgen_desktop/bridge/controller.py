@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -33,9 +34,11 @@ class RenderController(PolledRunner[RenderRequest, ProgressSnapshot]):
     #: Emitted after succeeded/failed/cancelled: the controller accepts a new job now.
     idle = Signal()
 
-    def __init__(self, render_fn: RenderFn | None = None, parent: QObject | None = None) -> None:
-        """``render_fn`` replaces the engine's ``render`` (tests inject stand-ins here)."""
-        super().__init__("render", functools.partial(RenderWorker, render_fn), RenderThread, parent)
+    def __init__(self, render_fn: RenderFn | None = None, parent: QObject | None = None, *,
+                 db_path: Path | None = None) -> None:
+        """``render_fn`` replaces the engine's ``render`` (tests inject stand-ins here); ``db_path``: the
+        history database every render is recorded in (None: not recorded)."""
+        super().__init__("render", functools.partial(RenderWorker, render_fn, db_path), RenderThread, parent)
         self._ids = itertools.count(1)
         self._ensure_thread()  # ready at once: the first render starts without a thread start-up
 
@@ -44,16 +47,17 @@ class RenderController(PolledRunner[RenderRequest, ProgressSnapshot]):
         return self.state is not JobState.IDLE
 
     def start(self, job: RenderJob, decision: Any = None, *, ai: Any = None,
-              narration: NarrationSpec | None = None, captions: CaptionRequest | None = None) -> bool:
+              narration: NarrationSpec | None = None, captions: CaptionRequest | None = None,
+              queue_id: int | None = None) -> bool:
         """Queue ``job`` on the worker. Returns False (and does nothing) while another job runs.
 
         ``ai`` is the AI tiers' ``AiOptions``; ``narration`` makes it a narrated render (the
         script is spoken first and replaces ``job.audio``); ``captions`` are the caption
-        editor's cues, burned in and/or saved beside the video.
+        editor's cues, burned in and/or saved beside the video; ``queue_id``: the queue job it is.
         """
         if self.busy or self._shut_down:
             return False
-        request = RenderRequest(next(self._ids), job, CancelToken(), decision, ai, narration, captions)
+        request = RenderRequest(next(self._ids), job, CancelToken(), decision, ai, narration, captions, queue_id)
         self._begin(request)
         self.started.emit(job)
         self._send(request)

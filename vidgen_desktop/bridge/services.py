@@ -20,6 +20,11 @@ from vidgen_desktop.core.paths import AppPaths, app_paths
 log = logging.getLogger(__name__)
 
 
+def db_path(paths: AppPaths) -> Path:
+    """The history and queue database of this data folder (``engine.history.db.DB_NAME``)."""
+    return paths.home / "vidgen.db"
+
+
 @dataclass
 class Services:
     paths: AppPaths
@@ -42,14 +47,19 @@ class Services:
 
 
 def create_services(paths: AppPaths | None = None, *, render_fn: RenderFn | None = None,
-                    log_file: Path | None = None) -> Services:
-    """Build the services. Nothing here touches the disk except reading the settings file."""
+                    log_file: Path | None = None, history: bool | None = None) -> Services:
+    """Build the services. Nothing here touches the disk except reading the settings file.
+
+    ``history``: record renders in the data folder's database (default: when the engine renders,
+    not a test's stand-in, whose results lack what a history row needs)."""
     paths = paths or app_paths()
+    if history is None:
+        history = render_fn is None
     reporter = ErrorReporter(log_file)
     return Services(
         paths=paths,
         settings=SettingsStore(paths.settings_file),
-        controller=RenderController(render_fn),
+        controller=RenderController(render_fn, db_path=db_path(paths) if history else None),
         tasks=BackgroundTasks(on_error=reporter.report),
         reporter=reporter,
         log_file=log_file,

@@ -14,10 +14,12 @@ AI pipeline kept loaded between renders, on the thread that loaded it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QThread
@@ -87,6 +89,8 @@ class RenderRequest:
     narration: NarrationSpec | None = None
     #: The caption editor's cues: burned in and/or saved as ``VIDEO.srt`` (a sound-file render).
     captions: CaptionRequest | None = None
+    #: The window's queue job this render is (its history row points back to it).
+    queue_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -102,9 +106,11 @@ class RenderWorker(PolledWorker[RenderRequest, ProgressSnapshot]):
 
     what = "render"
 
-    def __init__(self, render_fn: RenderFn | None = None) -> None:
+    def __init__(self, render_fn: RenderFn | None = None, db_path: Path | None = None) -> None:
+        """``db_path``: record every render in this history database (``None``: record nothing)."""
         super().__init__()
         self._render_fn: RenderFn = render_fn or engine_render
+        self._db_path = db_path
 
     def keep(self, pending: ProgressSnapshot | None, event: ProgressEvent) -> ProgressSnapshot:
         """The newest event, with the newest preview frame even when that event carries none."""
@@ -113,6 +119,11 @@ class RenderWorker(PolledWorker[RenderRequest, ProgressSnapshot]):
 
     def work(self, request: RenderRequest) -> object:
         log.info("render %d: %s", request.job_id, request.job)
+        if self._db_path is None:
+            return self._render(request)
+        return record_render(self._db_path, request, functools.partial(self._render, request))
+
+    def _render(self, request: RenderRequest) -> Any:
         edited = request.captions if request.narration is None else None
         burn = edited.cues if edited is not None and edited.burn else ()
         look = edited.look if edited is not None else request.narration.look if request.narration else None
@@ -123,3 +134,25 @@ class RenderWorker(PolledWorker[RenderRequest, ProgressSnapshot]):
                                      burn_captions=narrated.burn or burn, **extra)
             result = narrated.finish(result)
         return with_saved_srt(result, edited) if edited is not None else result
+
+
+def record_render(db_path: Path, request: RenderRequest, run: Callable[[], Any]) -> object:
+    """``run()`` inside the history's :func:`~vidgen_desktop.engine.history.tracked.tracked_render`, as the CLI's
+    renders are: a row at the start and at the end, peak memory sampled. The database is opened on this
+    thread for this render (sqlite3 connections belong to their thread); one that cannot be opened costs
+    the history, never the render."""
+    import sqlite3
+
+    from vidgen_desktop.engine.history.db import open_db
+    from vidgen_desktop.engine.history.tracked import tracked_render
+
+    try:
+        db = open_db(db_path, recover=False)
+    except (sqlite3.Error, OSError) as exc:
+        log.warning("the history is not available (%s); rendering without it", exc)
+        return run()
+    try:
+        return tracked_render(request.job, ai=request.ai, narration=request.narration, cancel=request.cancel,
+                              decision=request.decision, db=db, queue_id=request.queue_id, run=run)
+    finally:
+        db.close()

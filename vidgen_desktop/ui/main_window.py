@@ -22,13 +22,16 @@ from vidgen_desktop.bridge.services import Services
 from vidgen_desktop.ui.captions_panel import CaptionsPanel
 from vidgen_desktop.ui.controllers.captions import CaptionsController
 from vidgen_desktop.ui.controllers.hardware import HardwareController
+from vidgen_desktop.ui.controllers.history import HistoryController
 from vidgen_desktop.ui.controllers.inputs import InputsController
 from vidgen_desktop.ui.controllers.narration import NarrationController
 from vidgen_desktop.ui.controllers.output import OutputController
 from vidgen_desktop.ui.controllers.overlays import OverlayController
+from vidgen_desktop.ui.controllers.queue import QueueController
 from vidgen_desktop.ui.controllers.render import RenderFlow
 from vidgen_desktop.ui.drop_zone import DropZone, PictureSlot
 from vidgen_desktop.ui.hardware_panel import HardwarePanel
+from vidgen_desktop.ui.history_panel import HistoryPanel
 from vidgen_desktop.ui.input_loader import InputLoader
 from vidgen_desktop.ui.models_panel import ModelsPanel
 from vidgen_desktop.ui.narration_panel import NarrationPanel
@@ -36,6 +39,7 @@ from vidgen_desktop.ui.notify import Notifier
 from vidgen_desktop.ui.output_panel import OutputPanel
 from vidgen_desktop.ui.overlay_panel import OverlayPanel
 from vidgen_desktop.ui.progress_panel import ProgressPanel
+from vidgen_desktop.ui.queue_panel import QueuePanel
 from vidgen_desktop.ui.window_layout import ProblemBanner, RenderBar, input_column
 
 
@@ -68,6 +72,13 @@ class MainWindow(QMainWindow):
             progress=self.progress_panel, tabs=self.tabs, button=self.render_button, reason=self.render_reason,
             render_action=self.render_action, cancel_action=self.cancel_action, notifier=self.notifier,
             show_notice=self.show_banner, captions=self.captions)
+        self.queue = QueueController(
+            self, services, panel=self.queue_panel, flow=self.render_flow, tabs=self.tabs,
+            render_button=self.render_button, add_button=self.add_button, notifier=self.notifier,
+            decide=self.hardware.decision_for)
+        self.history = HistoryController(
+            self, services, panel=self.history_panel, tabs=self.tabs, queue=self.queue, flow=self.render_flow,
+            loader=self.loader, output=self.output, narration=self.narration, estimate_label=self.estimate_label)
         self._connect()
         self._restore()
         self.output.update_default()
@@ -86,15 +97,20 @@ class MainWindow(QMainWindow):
 
         bar = RenderBar()
         self.render_button, self.render_reason = bar.button, bar.reason
+        self.add_button, self.estimate_label = bar.add_button, bar.estimate
+        self.queue_panel = QueuePanel()
+        self.history_panel = HistoryPanel()
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.progress_panel, "Render")
         self.tabs.addTab(self.overlay_panel, "Audiogram")
         self.tabs.addTab(self.captions_panel, "Captions")
+        self.tabs.addTab(self.queue_panel, "Queue")
+        self.tabs.addTab(self.history_panel, "History")
         self.tabs.addTab(self.hardware_panel, "This computer")
         self.tabs.addTab(self.models_panel, "Models")
-        self.tabs.setAccessibleName("Render, audiogram, captions, hardware and models")
+        self.tabs.setAccessibleName("Render, audiogram, captions, queue, history, hardware and models")
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(input_column(self.drop, self.output_panel, bar))
@@ -167,6 +183,11 @@ class MainWindow(QMainWindow):
         self.hardware_panel.models_requested.connect(self.show_models)
         self.narration_panel.models_requested.connect(self.show_models)
         self.progress_panel.open_logs_requested.connect(self.open_logs)
+        for changed in (self.loader.changed, self.output.changed, self.narration.changed, self.s.settings.changed):
+            changed.connect(self.history.schedule_estimate)
+        self.cancel_action.triggered.connect(self.queue.stop)  # Cancel during the queue: stop it, not only this job
+        self.progress_panel.cancel_requested.connect(self.queue.stop)
+        self.queue.reload()
 
         self.s.controller.idle.connect(self._close_if_asked)
         self.downloads.idle.connect(self._close_if_asked)
@@ -200,6 +221,7 @@ class MainWindow(QMainWindow):
     def start_background_work(self) -> None:
         """After the first paint: warm the file readers, probe the hardware, read the catalogues."""
         self.inputs.warm_up()
+        self.queue.start_background()  # the queued jobs' thumbnails and estimates, now that the loop runs
         self.s.tasks.spawn(self._first_reads(), name="probe hardware, list voices")
 
     async def _first_reads(self) -> None:
@@ -272,6 +294,9 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     def confirm_close_during_render(self) -> bool:
+        if self.queue.service.running:
+            return self._ask("Stop the queue?", "The queue is rendering. Stop and close? The video being made is not "
+                             "saved; it waits in the queue, with the others, for the next start.")
         return self._ask("Stop the render?", "A video is being rendered. Stop it and close? Nothing will be saved.")
 
     def confirm_close_during_download(self) -> bool:
@@ -294,6 +319,7 @@ class MainWindow(QMainWindow):
                 if self.downloads.busy and not self.confirm_close_during_download():
                     return
                 self._close_when_idle = True
+                self.queue.service.stop(requeue=True)  # the job waits again in the database: the next start makes it
                 self.s.controller.cancel()
                 self.downloads.cancel_all()
                 self.statusBar().showMessage("Stopping, then closing…")
@@ -308,4 +334,5 @@ class MainWindow(QMainWindow):
             self.progress_panel.player.stop()
         self.narration.close()
         self.captions.close()
+        self.queue.close()
         event.accept()

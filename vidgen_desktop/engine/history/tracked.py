@@ -17,7 +17,7 @@ import hashlib
 import logging
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -141,11 +141,14 @@ def tracked_render(
     db: Database | None = None,
     queue_id: int | None = None,
     inputs_digest: str | None = None,
+    run: Callable[[], RenderResult] | None = None,
 ) -> RenderResult:
     """Render ``job`` (narrated when ``narration`` is given) and record it in the history.
 
     ``db``: an open database (this thread's); by default the app's, opened and closed here.
     ``inputs_digest``: the inputs' hash when the caller has it already (batch resume did).
+    ``run``: renders instead of the engine call (the window's render thread: its own narration
+    progress and the services' render function), recorded the same way.
     Returns what :func:`engine.render.render` returns; raises what it raises.
     """
     own_db = db is None
@@ -160,7 +163,9 @@ def tracked_render(
     sampler = ResourceSampler()
     try:
         with sampler:
-            if narration is None:
+            if run is not None:
+                result = run()
+            elif narration is None:
                 from vidgen_desktop.engine.render import render
 
                 result = render(job, on_progress=on_progress, cancel=cancel, decision=decision, ai=ai,

@@ -26,6 +26,8 @@ from vidgen_desktop.bridge.output_path import creates_folder, ensure_folder
 from vidgen_desktop.bridge.render_gate import GateState, render_blocker
 from vidgen_desktop.bridge.services import Services
 from vidgen_desktop.core.errors import VidGenError
+from vidgen_desktop.core.jobs import RenderJob
+from vidgen_desktop.core.narration import NarrationSpec
 from vidgen_desktop.core.progress import ProgressEvent
 from vidgen_desktop.ui import desktop
 from vidgen_desktop.ui.controllers.captions import CaptionsController
@@ -67,6 +69,11 @@ class RenderFlow(QObject):
         self._captions = captions
         self._poster: QImage | None = None
         self._last_result: Any = None
+        #: Set by the queue's controller: starts the queue; ``queue_waiting`` says whether jobs wait in it.
+        self.queue_start: Callable[[], bool] | None = None
+        self.queue_waiting = False
+        #: While the queue runs, each video's own "ready" notification is left to the queue's at the end.
+        self.quiet = False
 
         c = services.controller
         c.started.connect(self._on_started)
@@ -104,6 +111,13 @@ class RenderFlow(QObject):
     @Slot()
     def refresh(self) -> None:
         """Enable Render (and say what it will make) or disable it (and say why)."""
+        if self.queue_waiting and not self._s.controller.busy:
+            self._button.setEnabled(True)
+            self._render_action.setEnabled(True)
+            self._cancel_action.setEnabled(False)
+            self._reason.setText("Ready: the videos waiting in the queue, one after the other")
+            self._button.setToolTip(READY_TIP)
+            return
         reason = self.blocker()
         self._button.setEnabled(not reason)
         self._render_action.setEnabled(not reason)
@@ -130,12 +144,12 @@ class RenderFlow(QObject):
                                       QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
-    @Slot()
-    def start(self) -> bool:
-        """Build the job from the window and hand it to the render thread. False if it could not start."""
+    def build_request(self) -> tuple[RenderJob, Any, NarrationSpec | None] | None:
+        """The job, AI options and narration the window's inputs and settings ask for (the Render button's
+        and "Add to queue"'s one path); None (the error shown) when they cannot be built."""
         if self.blocker():
             self.refresh()
-            return False
+            return None
         image, audio, output = self._loader.image, self._loader.audio, self._output.current()
         narrating = self._narration.narrating()
         assert image is not None and output is not None and (narrating or audio is not None)
@@ -149,7 +163,20 @@ class RenderFlow(QObject):
                 ensure_folder(output.parent)
         except (VidGenError, OSError) as exc:
             self._show_error(error_info(exc, log_file=self._s.log_file))
+            return None
+        return job, ai, narration
+
+    @Slot()
+    def start(self) -> bool:
+        """Render the queue when jobs wait in it (:attr:`queue_start`), else build the job from the window and
+        hand it to the render thread. False if it could not start."""
+        if self.queue_start is not None and self.queue_waiting:
+            return self.queue_start()
+        request = self.build_request()
+        if request is None:
             return False
+        job, ai, narration = request
+        output = job.output
         if output.exists() and not self.confirm_overwrite(output):
             return False
         captions = None
@@ -173,7 +200,8 @@ class RenderFlow(QObject):
     # ------------------------------------------------------------------ how it goes
     @Slot(object)
     def _on_started(self, job: Any) -> None:
-        self._tabs.setCurrentWidget(self._progress)
+        if not self.quiet:  # during the queue its tab stays in front
+            self._tabs.setCurrentWidget(self._progress)
         self._progress.show_started(Path(job.output))
         self.refresh()
 
@@ -203,7 +231,8 @@ class RenderFlow(QObject):
         self._window.setWindowTitle(APP_NAME)
         self._output.rendered(Path(result.output))
         self._window.statusBar().showMessage(f"Saved {result.output}", 10000)
-        self._notifier.finished("Your video is ready", Path(result.output).name, ok=True)
+        if not self.quiet:
+            self._notifier.finished("Your video is ready", Path(result.output).name, ok=True)
         fallback = getattr(result, "fallback", None)
         if fallback is not None:  # never quietly: the window says what was used instead, and why
             self._show_notice(fallback_notice(fallback))
@@ -214,9 +243,11 @@ class RenderFlow(QObject):
 
     def _show_error(self, info: ErrorInfo) -> None:
         self._window.setWindowTitle(APP_NAME)
-        self._tabs.setCurrentWidget(self._progress)
+        if not self.quiet:
+            self._tabs.setCurrentWidget(self._progress)
         self._progress.show_failed(info)
-        self._notifier.finished("The video could not be made", info.message, ok=False)
+        if not self.quiet:
+            self._notifier.finished("The video could not be made", info.message, ok=False)
 
     @Slot()
     def _on_cancelled(self) -> None:
