@@ -67,8 +67,9 @@ class RenderBar(QWidget):
         row.addWidget(self.button)
 
 
-def input_column(drop: QWidget, settings: QWidget, render_bar: QWidget) -> QScrollArea:
-    """The left side: a headline, the drop zone, the video settings and the render bar, scrolling on small screens."""
+def input_column(drop: QWidget, settings: QWidget, render_bar: QWidget) -> QWidget:
+    """The left side: a headline, the drop zone and the video settings, scrolling on small screens, and below
+    them the render bar, which never scrolls away (Render must be in reach at any window height)."""
     headline = QLabel("Turn a picture and a sound into a video")
     headline.setObjectName("headline")
     sub = QLabel("Everything happens on this computer. Nothing is uploaded.")
@@ -81,10 +82,20 @@ def input_column(drop: QWidget, settings: QWidget, render_bar: QWidget) -> QScro
     column.addWidget(sub)
     column.addWidget(drop, 1)
     column.addWidget(settings)
-    column.addWidget(render_bar)
     scroll = QScrollArea()
     scroll.setWidget(left)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    return scroll
+    outer = QWidget()
+    lay = QVBoxLayout(outer)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(0)
+    lay.addWidget(scroll, 1)
+    bar_box = QWidget()
+    bar_box.setObjectName("renderBarBox")
+    bar_lay = QVBoxLayout(bar_box)
+    bar_lay.setContentsMargins(16, 8, 12, 12)
+    bar_lay.addWidget(render_bar)
+    lay.addWidget(bar_box)
+    return outer
