@@ -47,11 +47,13 @@ from typing import Any, Literal
 from vidgen_desktop.core.formatting import rough_duration
 from vidgen_desktop.core.hardware import HardwareInfo
 from vidgen_desktop.core.jobs import Tier
+from vidgen_desktop.engine.ai import plan_dit
 from vidgen_desktop.engine.ai.machine import Device, Machine, machine_for
 from vidgen_desktop.engine.ai.options import AiOptions, MotionStrength
 from vidgen_desktop.engine.ai.spec import ModelSpec, default_spec
 
-Offload = Literal["none", "model", "sequential"]
+#: ``group-block`` / ``group-leaf``: diffusers group offload (DiT tiers only, :mod:`.plan_dit`).
+Offload = Literal["none", "model", "group-block", "group-leaf", "sequential"]
 Phase = Literal["load", "denoise", "decode"]
 
 GIB = float(1 << 30)
@@ -104,7 +106,8 @@ DECODE_CHOICES = (32, 25, 16, 14, 8, 4, 2, 1)
 CPU_MAX_DECODE = 8
 #: Linear resolution scales tried in order; below 1.0 only when nothing fits natively.
 SCALES = (1.0, 0.75, 0.5)
-DEFAULT_STEPS: dict[Tier, int] = {Tier.SVD: 25, Tier.SVD_XT: 25, Tier.ANIMATEDIFF: 25}
+#: Wan2.2 TI2V-5B: 50 steps (its README and diffusers' example); LTX-Video 0.9.x: 40 (its model card).
+DEFAULT_STEPS: dict[Tier, int] = {Tier.SVD: 25, Tier.SVD_XT: 25, Tier.ANIMATEDIFF: 25, Tier.LTX: 40, Tier.WAN: 50}
 
 # ----------------------------------------------------------------------------- plan
 
@@ -136,6 +139,16 @@ class AiPlan:
     estimate: Estimate
     fits: bool
     notes: tuple[str, ...] = field(default=())
+    #: DiT tiers (Wan, LTX; see :mod:`.plan_dit`): VAE tiling, fp8 weight storage, where the
+    #: text encoder runs, and whether group offload prefetches on a CUDA stream.
+    vae_tiling: bool = False
+    fp8: bool = False
+    text_encoder: str = ""
+    streams: bool = False
+
+    @property
+    def dit_config(self) -> plan_dit.DitConfig:
+        return plan_dit.DitConfig(self.offload, self.fp8, self.vae_tiling)
 
     @property
     def device(self) -> Device:
@@ -165,6 +178,8 @@ class AiPlan:
         return self.estimate.s_per_clip * 60.0 / advance
 
     def settings_text(self) -> str:
+        if self.spec.is_dit:
+            return ", ".join(plan_dit.settings_words(self.device, self.dit_config, self.text_encoder, self.streams))
         parts = [f"decoding {self.decode_chunk} frame{'s' if self.decode_chunk != 1 else ''} at a time"]
         if self.device == "cuda":
             parts.append({"none": "no offload", "model": "model offload on",
@@ -201,6 +216,8 @@ class AiPlan:
             "estimated_s_per_step": round(self.estimate.s_per_step, 3),
             "estimated_s_per_clip": round(self.estimate.s_per_clip, 1),
             "clip_seconds": round(self.clip_seconds, 3), "text": self.describe(), "notes": list(self.notes),
+            "vae_tiling": self.vae_tiling, "fp8_storage": self.fp8, "text_encoder": self.text_encoder or None,
+            "group_offload_streams": self.streams,
         }
 
 
@@ -235,7 +252,11 @@ def effective_steps(spec: ModelSpec, steps: int, motion: MotionStrength) -> int:
 
 def estimate(spec: ModelSpec, machine: Machine, width: int, height: int, frames: int, steps: int,
              decode_chunk: int, forward_chunking: bool, attention_slicing: bool, offload: Offload,
-             motion: MotionStrength = MotionStrength.MEDIUM) -> Estimate:
+             motion: MotionStrength = MotionStrength.MEDIUM, *, vae_tiling: bool = False,
+             fp8: bool = False) -> Estimate:
+    if spec.is_dit:
+        d = plan_dit.estimate(spec, machine, width, height, frames, steps, plan_dit.DitConfig(offload, fp8, vae_tiling))
+        return Estimate(d.peak_gib, d.s_per_step, d.s_per_clip)
     mm = MEMORY[spec.kind]
     bpp = 4.0 if machine.dtype == "float32" else 2.0
     prec = bpp / 2.0
@@ -284,9 +305,21 @@ class _Config:
     forward_chunking: bool
     attention_slicing: bool
     decode_chunk: int
+    vae_tiling: bool = False
+    fp8: bool = False
+
+    @property
+    def penalty(self) -> float:
+        return DECODE_PENALTY.get(self.decode_chunk, 1.0) * plan_dit.penalty(
+            plan_dit.DitConfig(self.offload, self.fp8, self.vae_tiling))
 
 
-def _configs(machine: Machine, frames: int) -> Iterable[_Config]:
+def _configs(machine: Machine, frames: int, spec: ModelSpec | None = None) -> Iterable[_Config]:
+    if spec is not None and spec.is_dit:
+        for scale in SCALES:
+            for c in plan_dit.configs(machine):
+                yield _Config(scale, c.offload, False, False, frames, c.vae_tiling, c.fp8)
+        return
     decodes = sorted({min(d, frames) for d in DECODE_CHOICES}, reverse=True)
     if machine.device == "cpu":
         decodes = [d for d in decodes if d <= CPU_MAX_DECODE]
@@ -309,23 +342,23 @@ def plan_for(hw: HardwareInfo | Machine, tier: Tier, opts: AiOptions | None = No
     opts = opts or AiOptions()
     machine = hw if isinstance(hw, Machine) else machine_for(hw)
     spec = spec or default_spec(tier)
-    frames = opts.frames_per_clip or spec.frames
+    frames = plan_dit.snap_frames(spec, opts.frames_per_clip or spec.frames)
     steps = opts.steps or DEFAULT_STEPS[tier]
     best: tuple[float, int, _Config, Estimate] | None = None
     frugal: tuple[float, _Config, Estimate] | None = None
     chosen_scale: float | None = None
-    for cfg in _configs(machine, frames):
+    for cfg in _configs(machine, frames, spec):
         if chosen_scale is not None and cfg.scale != chosen_scale:
             break  # something fitted at a larger scale: never go smaller
         w, h = generation_size(spec, aspect, cfg.scale)
         est = estimate(spec, machine, w, h, frames, steps, cfg.decode_chunk, cfg.forward_chunking,
-                       cfg.attention_slicing, cfg.offload, opts.motion)
+                       cfg.attention_slicing, cfg.offload, opts.motion, vae_tiling=cfg.vae_tiling, fp8=cfg.fp8)
         if frugal is None or est.peak_gib < frugal[0]:
             frugal = (est.peak_gib, cfg, est)
         if est.peak_gib > machine.budget_gib:
             continue
         chosen_scale = cfg.scale
-        cost = est.s_per_clip * DECODE_PENALTY.get(cfg.decode_chunk, 1.0)
+        cost = est.s_per_clip * cfg.penalty
         key = (cost, -cfg.decode_chunk)
         if best is None or key < (best[0], best[1]):
             best = (cost, -cfg.decode_chunk, cfg, est)
@@ -341,8 +374,18 @@ def plan_for(hw: HardwareInfo | Machine, tier: Tier, opts: AiOptions | None = No
         notes.append(f"{spec.tier.label} needs about {_gb(est.peak_gib)} even with every saving; "
                      f"{machine.name} has about {_gb(machine.budget_gib)} to give")
     w, h = generation_size(spec, aspect, cfg.scale)
-    return AiPlan(tier, spec, machine, w, h, frames, spec.fps, steps, opts.motion, cfg.decode_chunk,
-                  cfg.forward_chunking, cfg.attention_slicing, cfg.offload, cfg.scale, est, fits, tuple(notes))
+    plan = AiPlan(tier, spec, machine, w, h, frames, spec.fps, steps, opts.motion, cfg.decode_chunk,
+                  cfg.forward_chunking, cfg.attention_slicing, cfg.offload, cfg.scale, est, fits, tuple(notes),
+                  cfg.vae_tiling, cfg.fp8)
+    return _placed(plan)
+
+
+def _placed(plan: AiPlan) -> AiPlan:
+    """A DiT plan with where its text encoder runs and whether group offload uses streams (derived)."""
+    if not plan.spec.is_dit:
+        return plan
+    d = plan_dit.estimate(plan.spec, plan.machine, plan.width, plan.height, plan.frames, plan.steps, plan.dit_config)
+    return replace(plan, text_encoder=d.text_encoder, streams=d.streams)
 
 
 def least_memory_gib(machine: Machine, tier: Tier, opts: AiOptions | None = None,
@@ -352,19 +395,19 @@ def least_memory_gib(machine: Machine, tier: Tier, opts: AiOptions | None = None
     budget is ignored; its device (and, on Apple GPUs, its size) sets the savings allowed."""
     opts = opts or AiOptions()
     spec = spec or default_spec(tier)
-    frames = opts.frames_per_clip or spec.frames
+    frames = plan_dit.snap_frames(spec, opts.frames_per_clip or spec.frames)
     steps = opts.steps or DEFAULT_STEPS[tier]
     w, h = generation_size(spec, aspect)
     return min(estimate(spec, machine, w, h, frames, steps, c.decode_chunk, c.forward_chunking, c.attention_slicing,
-                        c.offload, opts.motion).peak_gib
-               for c in _configs(machine, frames) if c.scale == 1.0 and c.offload != "sequential")
+                        c.offload, opts.motion, vae_tiling=c.vae_tiling, fp8=c.fp8).peak_gib
+               for c in _configs(machine, frames, spec) if c.scale == 1.0 and c.offload != "sequential")
 
 
 def _with(plan: AiPlan, **changes: Any) -> AiPlan:
     p = replace(plan, **changes)
     est = estimate(p.spec, p.machine, p.width, p.height, p.frames, p.steps, p.decode_chunk, p.forward_chunking,
-                   p.attention_slicing, p.offload, p.motion)
-    return replace(p, estimate=est, fits=est.peak_gib <= p.machine.budget_gib)
+                   p.attention_slicing, p.offload, p.motion, vae_tiling=p.vae_tiling, fp8=p.fp8)
+    return _placed(replace(p, estimate=est, fits=est.peak_gib <= p.machine.budget_gib))
 
 
 def step_down(plan: AiPlan, phase: Phase) -> tuple[AiPlan, str] | None:
@@ -372,8 +415,15 @@ def step_down(plan: AiPlan, phase: Phase) -> tuple[AiPlan, str] | None:
 
     Order: a smaller decode chunk (only when decoding ran out), then forward chunking,
     attention slicing, model offload, sequential offload. ``None``: nothing left to
-    save on this tier (the runner moves to the next lower tier, then Ken Burns).
+    save on this tier (the runner moves to the next lower tier, then Ken Burns). DiT tiers
+    have their own ladder (:func:`.plan_dit.step_down`).
     """
+    if plan.spec.is_dit:
+        nxt = plan_dit.step_down(plan.device, phase, plan.dit_config)
+        if nxt is None:
+            return None
+        cfg, change = nxt
+        return _with(plan, offload=cfg.offload, fp8=cfg.fp8, vae_tiling=cfg.vae_tiling), change
     if phase == "decode" and plan.decode_chunk > 1:
         n = max(1, plan.decode_chunk // 2)
         return _with(plan, decode_chunk=n), f"decoding {n} frame{'s' if n != 1 else ''} at a time"
