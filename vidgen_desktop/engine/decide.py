@@ -39,7 +39,7 @@ from vidgen_desktop.engine.ai.machine import (
     strongest,
     torch_drives,
 )
-from vidgen_desktop.engine.ai.plan import AiPlan, least_memory_gib, plan_for
+from vidgen_desktop.engine.ai.plan import AiPlan, least_memory_by_offload, least_memory_gib, plan_for
 from vidgen_desktop.engine.model_index import installed_models
 
 #: System RAM any AI tier needs (pipelines are staged through RAM), with an allowance
@@ -143,6 +143,17 @@ def listed_vram_gb(tier: str, listed: float | None) -> float | None:
     except ValueError:
         return listed
     return round(vram_need_gib(t), 1) if t.is_ai else listed
+
+
+def vram_by_plan_gb(tier: str) -> dict[str, float] | None:
+    """A video tier's VRAM need per offload level on a CUDA card (reserve included); ``None`` for other models."""
+    try:
+        t = Tier(tier)
+    except ValueError:
+        return None
+    if not t.is_ai:
+        return None
+    return {k: round(v + VRAM_RESERVE_GIB, 1) for k, v in least_memory_by_offload(_ANY_CUDA_GPU, t).items()}
 
 
 def _describe(m: Machine) -> str:

@@ -403,6 +403,24 @@ def least_memory_gib(machine: Machine, tier: Tier, opts: AiOptions | None = None
                for c in _configs(machine, frames, spec) if c.scale == 1.0 and c.offload != "sequential")
 
 
+def least_memory_by_offload(machine: Machine, tier: Tier, aspect: tuple[int, int] = (16, 9),
+                            spec: ModelSpec | None = None) -> dict[str, float]:
+    """Per offload level (``none``, ``model``, group offload, ``sequential``): the least memory ``tier``
+    needs at its native size with every other saving on (the model manager's "VRAM per plan")."""
+    spec = spec or default_spec(tier)
+    frames = plan_dit.snap_frames(spec, spec.frames)
+    steps = DEFAULT_STEPS[tier]
+    w, h = generation_size(spec, aspect)
+    out: dict[str, float] = {}
+    for c in _configs(machine, frames, spec):
+        if c.scale != 1.0:
+            continue
+        peak = estimate(spec, machine, w, h, frames, steps, c.decode_chunk, c.forward_chunking, c.attention_slicing,
+                        c.offload, vae_tiling=c.vae_tiling, fp8=c.fp8).peak_gib
+        out[c.offload] = min(peak, out.get(c.offload, peak))
+    return out
+
+
 def _with(plan: AiPlan, **changes: Any) -> AiPlan:
     p = replace(plan, **changes)
     est = estimate(p.spec, p.machine, p.width, p.height, p.frames, p.steps, p.decode_chunk, p.forward_chunking,

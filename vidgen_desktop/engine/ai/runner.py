@@ -24,7 +24,7 @@ from vidgen_desktop.core.formatting import rough_duration
 from vidgen_desktop.core.jobs import Fit, Quality, RenderJob, Tier
 from vidgen_desktop.core.progress import EtaEstimator, ProgressCallback, ProgressEvent
 from vidgen_desktop.core.tiers import model_id
-from vidgen_desktop.engine.ai import backends
+from vidgen_desktop.engine.ai import backends, dit
 from vidgen_desktop.engine.ai.checkpoint import CHECKPOINT_DIR, CheckpointStore, prune_stale, render_key
 from vidgen_desktop.engine.ai.clips import (
     RGB,
@@ -237,7 +237,7 @@ class AiRenderer:
                 phase = "load"
                 if backends.CACHE.loaded_tier is not st.tier or not st.announced:
                     self._emit(f"loading {st.tier.label}", force=True, phase="load", tier=st.tier.value)
-                backend = backends.CACHE.get(st.files, plan)
+                backend = backends.CACHE.get(st.files, plan, dit.load_backend if plan.spec.is_dit else None)
                 backend.configure(plan)
                 if latents is None:
                     phase = "denoise"

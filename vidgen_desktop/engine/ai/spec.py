@@ -210,7 +210,8 @@ def dit_spec_from_folder(base: ModelSpec, root: Path) -> ModelSpec:
     """Spec of an installed Wan or LTX pipeline folder (``transformer/``, ``vae/``, ``text_encoder/``).
 
     The native size is the published one, unless the transformer's config names a
-    ``sample_size`` (latent grid ``[h, w]`` or a side), as UNet configs do."""
+    ``sample_size`` (token grid ``[h, w]`` or a side), as UNet configs do. The LTX pipelines
+    accept only sizes divisible by 32, whatever the VAE."""
     tr = _read_json(root / "transformer" / "config.json")
     vae = _read_json(root / "vae" / "config.json")
     spatial, temporal = _compression(base.kind, tr, vae)
@@ -223,7 +224,7 @@ def dit_spec_from_folder(base: ModelSpec, root: Path) -> ModelSpec:
     return replace(
         base,
         native_area=area,
-        size_multiple=spatial,
+        size_multiple=max(32, spatial) if base.kind == "ltx" else spatial,
         frame_step=temporal,
         layers=int(tr.get("num_layers") or base.layers),
         hidden=int(tr.get("num_attention_heads") or 1) * int(tr.get("attention_head_dim") or base.hidden),
