@@ -8,7 +8,7 @@ the render itself all ask it. The rules:
 * An AI tier **fits** when its memory plan runs well on the GPU an AI tier would use
   (:attr:`AiPlan.runs_well`: native size, no sequential offload); the plan is the one
   source of truth for what a model needs. Besides the plan: at least 8 GB of system
-  RAM, a torch that can drive the GPU, and no SVD-XT on Apple GPUs (too slow there).
+  RAM, a torch that can drive the GPU, and no SVD-XT or Wan2.2 on Apple GPUs (too slow there).
 * It is **runnable** when it fits and the AI packages and its model are installed.
 * ``AUTO`` takes the strongest runnable tier; an explicit request is honoured when it
   can run, else the next lower runnable tier is used (Ken Burns always runs).
@@ -181,8 +181,8 @@ def _hardware_gap(tier: Tier, plan: AiPlan, best: Machine | None, machine: Machi
         return _no_gpu(tier)
     if machine.device == "cpu":
         return None  # a GPU torch cannot drive: said once, for every tier
-    if machine.device == "mps" and tier is Tier.SVD_XT:
-        return "is too slow on Apple GPUs (MPS); SVD is the strongest tier there"
+    if machine.device == "mps" and tier in (Tier.SVD_XT, Tier.WAN):
+        return "is too slow on Apple GPUs (MPS)"
     return None if plan.runs_well else _need(tier, machine)
 
 

@@ -62,17 +62,19 @@ class DitMemory:
 
 
 #: Wan2.2 TI2V-5B at 1280x704 x 121 frames is 31 x 22 x 40 = 27,280 tokens: per token the
-#: widest live tensors are the FFN (14336) and QKV (3 x 3072) at fp16, ~85 KB -> ~2.2 GiB.
+#: widest live tensors are the FFN (14336) and QKV (3 x 3072) at fp16, ~85 KB -> ~2.2 GiB, and
+#: TI2V's per-token timestep modulation (6 x 3072 in fp32, ~74 KB) another ~2 GiB; with the
+#: residual stream, norms and RoPE tables, ~0.25 GiB per 1000 tokens (~6.8 GiB) is assumed.
 #: Its VAE decoder runs 256 channels at full resolution on 4 frames at a time: ~9 GiB for 4 frames at
 #: 0.9 Mpix untiled (the Wan2.2 README asks 24 GB for 720p with offloading; reports of the
 #: 5B model on 24 GB cards decode only with tiling on or the transformer offloaded).
 #: LTX-Video at 768x512 x 121 frames is 16 x 16 x 24 = 6,144 tokens (its VAE compresses
-#: 32x32x8): activations are small; its decoder works on the whole clip, 128 channels at a
+#: 32x32x8): activations are small (with its per-token timestep, ~0.12 GiB per 1000); its decoder works on the whole clip, 128 channels at a
 #: quarter of the resolution after un-patchifying: ~3.3 GiB for 121 frames at 0.39 Mpix.
 MEMORY: dict[str, DitMemory] = {
-    "wan": DitMemory(act_per_ktok=0.08, decode_plain=2.5, decode_frames_at_once=4, decode_tiled=2.0,
+    "wan": DitMemory(act_per_ktok=0.25, decode_plain=2.5, decode_frames_at_once=4, decode_tiled=2.0,
                      decode_tflop=9.0),
-    "ltx": DitMemory(act_per_ktok=0.06, decode_plain=0.07, decode_frames_at_once=0, decode_tiled=1.2,
+    "ltx": DitMemory(act_per_ktok=0.12, decode_plain=0.07, decode_frames_at_once=0, decode_tiled=1.2,
                      decode_tflop=3.0),
 }
 
