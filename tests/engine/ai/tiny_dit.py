@@ -48,7 +48,12 @@ def build_wan(dest: Path) -> Path:
     """A tiny ``WanImageToVideoPipeline`` shaped like Wan-AI/Wan2.2-TI2V-5B-Diffusers (48-channel VAE,
     16x spatial / 4x temporal compression, patch 1x2x2, ``expand_timesteps``, no image encoder)."""
     import torch
-    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanImageToVideoPipeline, WanTransformer3DModel
+    from diffusers import (
+        AutoencoderKLWan,
+        FlowMatchEulerDiscreteScheduler,
+        WanImageToVideoPipeline,
+        WanTransformer3DModel,
+    )
     from transformers import UMT5Config, UMT5EncoderModel
 
     torch.manual_seed(0)
@@ -74,8 +79,12 @@ def build_wan(dest: Path) -> Path:
 def build_ltx(dest: Path) -> Path:
     """A tiny ``LTXImageToVideoPipeline`` shaped like Lightricks/LTX-Video (diffusers layout, T5 encoder)."""
     import torch
-    from diffusers import AutoencoderKLLTXVideo, FlowMatchEulerDiscreteScheduler, LTXImageToVideoPipeline
-    from diffusers import LTXVideoTransformer3DModel
+    from diffusers import (
+        AutoencoderKLLTXVideo,
+        FlowMatchEulerDiscreteScheduler,
+        LTXImageToVideoPipeline,
+        LTXVideoTransformer3DModel,
+    )
     from transformers import T5Config, T5EncoderModel
 
     torch.manual_seed(0)

@@ -316,11 +316,12 @@ class PipelineCache:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._key: _Key | None = None
-        self._backend: Any = None
+        self._backend: Backend | None = None
         #: How many pipelines were loaded (tests check that a second render reuses the first).
         self.loads = 0
 
-    def get(self, files: ModelFiles, plan: AiPlan, make: Callable[[ModelFiles, AiPlan], Any] | None = None) -> Any:
+    def get(self, files: ModelFiles, plan: AiPlan,
+            make: Callable[[ModelFiles, AiPlan], Backend] | None = None) -> Backend:
         """The loaded backend for ``files`` and ``plan``; ``make`` loads one for a model family with
         its own backend (the DiT tiers, :func:`.dit.load_backend`), else :class:`Backend`."""
         key = _Key(files.tier, str(files.root), files.fingerprint, f"{files.adapter}|{files.sparsectrl}", plan.device,

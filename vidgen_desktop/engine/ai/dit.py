@@ -26,7 +26,7 @@ import numpy as np
 
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.jobs import Tier
-from vidgen_desktop.engine.ai.backends import ModelFiles, first_line, free_memory, is_out_of_memory
+from vidgen_desktop.engine.ai.backends import Backend, ModelFiles, first_line, free_memory, is_out_of_memory
 from vidgen_desktop.engine.ai.clips import RGB, Frames
 from vidgen_desktop.engine.ai.errors import ModelLoadError
 from vidgen_desktop.engine.ai.options import DEFAULT_NEGATIVE_PROMPT, AiOptions, MotionStrength
@@ -88,7 +88,7 @@ def _text_encoder(files: ModelFiles, dtype: Any) -> tuple[Any, Any]:
     return tokenizer, encoder
 
 
-def _place(pipe: Any, plan: AiPlan, torch: Any) -> None:
+def place_pipeline(pipe: Any, plan: AiPlan, torch: Any) -> None:
     """The plan's memory levers on the loaded pipeline (the text encoder is handled apart)."""
     device = plan.device
     if plan.fp8:
@@ -120,7 +120,7 @@ def load_backend(files: ModelFiles, plan: AiPlan) -> DitBackend:
         pipe = getattr(diffusers, PIPELINES[files.tier]).from_pretrained(
             str(files.root), text_encoder=None, tokenizer=None, dtype=dtype)
         pipe.set_progress_bar_config(disable=True)
-        _place(pipe, plan, torch)
+        place_pipeline(pipe, plan, torch)
         return DitBackend(files, pipe, plan, tokenizer, encoder)
     except Exception as exc:
         if is_out_of_memory(exc):
@@ -129,16 +129,11 @@ def load_backend(files: ModelFiles, plan: AiPlan) -> DitBackend:
                                          f"({type(exc).__name__}: {first_line(exc)})") from exc
 
 
-class DitBackend:
-    """A loaded Wan or LTX pipeline configured for a plan (the interface of :class:`.backends.Backend`)."""
+class DitBackend(Backend):
+    """A loaded Wan or LTX pipeline configured for a plan (the runner drives it as any :class:`.backends.Backend`)."""
 
     def __init__(self, files: ModelFiles, pipe: Any, plan: AiPlan, tokenizer: Any, encoder: Any) -> None:
-        self.files = files
-        self.tier = files.tier
-        self.pipe = pipe
-        self.device = plan.device
-        self.dtype = torch_dtype_name(plan.device)
-        self.offload = plan.offload
+        super().__init__(files, pipe, plan.device, torch_dtype_name(plan.device), plan.offload)
         self.tokenizer = tokenizer
         self.encoder = encoder
         self._fp8 = plan.fp8
@@ -260,10 +255,12 @@ class DitBackend:
         """Where the latents go: the device when the VAE lives there, else the CPU (offload hooks move them)."""
         return self.device if self.offload in ("none", "group-block", "group-leaf") else "cpu"
 
-    def decode(self, latents: DitLatents, chunk: int, cancel: CancelToken,
+    def decode(self, latents: Any, chunk: int, cancel: CancelToken,
                on_chunk: Callable[[int, int], None]) -> Frames:
         """Frames (n, h, w, 3) uint8: the whole clip in one VAE call (the VAE tiles it when the plan says so)."""
         del chunk  # the video VAEs decode the clip as a whole; tiling is their memory lever
+        if not isinstance(latents, DitLatents):
+            raise TypeError("DitBackend.decode takes the DitLatents its denoise made")
         torch = _mod("torch")
         vae = self.pipe.vae
         cancel.raise_if_cancelled()
