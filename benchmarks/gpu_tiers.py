@@ -60,7 +60,7 @@ from vidgen_desktop.engine.ai import plan as planmod
 from vidgen_desktop.engine.ai.machine import Machine, machine_for
 from vidgen_desktop.engine.ai.options import AiOptions
 from vidgen_desktop.engine.ai.plan import AiPlan, plan_for
-from vidgen_desktop.engine.ai.spec import default_spec
+from vidgen_desktop.engine.ai.spec import default_spec, spec_from_folder
 
 GIB = float(1 << 30)
 #: Plan levels of the DiT tiers: (offload, fp8 storage, VAE tiling).
@@ -83,8 +83,17 @@ def default_dtype(torch: Any, dtype: Any) -> Iterator[None]:
         torch.set_default_dtype(old)
 
 
-def build_dit(tier: Tier, tiny: bool) -> tuple[Any, Any, Any]:
-    """(pipeline without its text encoder, tokenizer, encoder), full size in bf16 (or tiny in fp32), on the CPU."""
+def tiny_folder(tier: Tier) -> Path:
+    import tempfile
+
+    from tests.engine.ai.tiny_dit import build_ltx, build_wan
+
+    return (build_wan if tier is Tier.WAN else build_ltx)(Path(tempfile.mkdtemp()) / tier.value)
+
+
+def build_dit(tier: Tier, tiny: Path | None) -> tuple[Any, Any, Any]:
+    """(pipeline without its text encoder, tokenizer, encoder), full size in bf16 (or the tiny model
+    saved in ``tiny``, fp32), on the CPU."""
     import torch
     from diffusers import (
         AutoencoderKLLTXVideo,
@@ -97,15 +106,12 @@ def build_dit(tier: Tier, tiny: bool) -> tuple[Any, Any, Any]:
     )
     from transformers import T5Config, T5EncoderModel, UMT5Config, UMT5EncoderModel
 
-    from tests.engine.ai.tiny_dit import build_ltx, build_wan, tiny_t5_tokenizer
+    from tests.engine.ai.tiny_dit import tiny_t5_tokenizer
 
     tokenizer = tiny_t5_tokenizer()  # ids < 200: the padded length (512 / 128 tokens) sets the cost
-    if tiny:
-        import tempfile
-
-        folder = (build_wan if tier is Tier.WAN else build_ltx)(Path(tempfile.mkdtemp()) / tier.value)
+    if tiny is not None:
         cls = WanImageToVideoPipeline if tier is Tier.WAN else LTXImageToVideoPipeline
-        pipe = cls.from_pretrained(str(folder))
+        pipe = cls.from_pretrained(str(tiny))
         encoder = pipe.text_encoder
         pipe.text_encoder = None
         return pipe, tokenizer, encoder
@@ -217,9 +223,9 @@ def measure(backend: backends.Backend, plan: AiPlan, image: np.ndarray, cuda: bo
     return result
 
 
-def dit_levels(tier: Tier, machine: Machine, steps: int, tiny: bool) -> list[AiPlan]:
+def dit_levels(tier: Tier, machine: Machine, steps: int, tiny: Path | None) -> list[AiPlan]:
     opts = AiOptions(steps=steps, frames_per_clip=9 if tiny else None)
-    base = plan_for(machine, tier, opts)
+    base = plan_for(machine, tier, opts, spec=spec_from_folder(tier, tiny) if tiny else None)
     levels = DIT_LEVELS if machine.device == "cuda" else (("none", False, False), ("none", True, True))
     out = []
     for offload, fp8, tiling in levels:
@@ -235,8 +241,9 @@ def bench_dit(tier: Tier, machine: Machine, steps: int, tiny: bool, cuda: bool) 
 
     results = []
     info: dict[str, Any] = {}
-    for plan in dit_levels(tier, machine, steps, tiny):
-        pipe, tokenizer, encoder = build_dit(tier, tiny)
+    folder = tiny_folder(tier) if tiny else None
+    for plan in dit_levels(tier, machine, steps, folder):
+        pipe, tokenizer, encoder = build_dit(tier, folder)
         if not tiny:
             info = {"transformer_params": params(pipe.transformer), "vae_params": params(pipe.vae),
                     "text_encoder_params": params(encoder)}
@@ -266,7 +273,9 @@ def bench_svd(tier: Tier, machine: Machine, steps: int, tiny: bool, cuda: bool) 
 
     spec = default_spec(tier)
     opts = AiOptions(steps=steps, frames_per_clip=8 if tiny else spec.frames)
-    base = plan_for(machine, tier, opts)
+    if tiny:  # the tiny SVD's own native size (128x128)
+        spec = replace(spec, native_area=128 * 128)
+    base = plan_for(machine, tier, opts, spec=spec)
     levels = SVD_LEVELS if cuda else (("none", False, 8),)
     results = []
     for offload, chunking, decode in levels:

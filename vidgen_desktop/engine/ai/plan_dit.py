@@ -170,11 +170,9 @@ def estimate(spec: ModelSpec, machine: Machine, width: int, height: int, frames:
     tokens = latent_tokens(spec, width, height, frames)
     mpix = width * height / 1e6
     act = mm.act_per_ktok * tokens / 1000.0 * prec
-    if cfg.vae_tiling:
-        dec = mm.decode_tiled * prec
-    else:
-        at_once = mm.decode_frames_at_once or frames
-        dec = mm.decode_plain * mpix * min(at_once, frames) * prec
+    dec = mm.decode_plain * mpix * min(mm.decode_frames_at_once or frames, frames) * prec
+    if cfg.vae_tiling:  # tiles bound the decode's memory; a frame smaller than a tile is decoded whole
+        dec = min(dec, mm.decode_tiled * prec)
     streams = cfg.offload.startswith("group") and streams_allowed(spec, machine)
 
     # The prompt: encoded once per render, the encoder alone on the device (or offloaded).
