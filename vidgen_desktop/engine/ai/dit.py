@@ -47,7 +47,6 @@ GUIDANCE = {Tier.WAN: {MotionStrength.LOW: 4.0, MotionStrength.MEDIUM: 5.0, Moti
 MAX_TOKENS = {Tier.WAN: 512, Tier.LTX: 128}
 #: LTX-Video 0.9.5+: its VAE is timestep-conditioned; the model card decodes at t=0.05 with 2.5 % noise.
 LTX_DECODE_TIMESTEP, LTX_DECODE_NOISE = 0.05, 0.025
-PIPELINES = {Tier.WAN: "WanImageToVideoPipeline", Tier.LTX: "LTXImageToVideoPipeline"}
 
 
 def _mod(name: str) -> Any:
@@ -117,7 +116,8 @@ def load_backend(files: ModelFiles, plan: AiPlan) -> DitBackend:
         diffusers = _mod("diffusers")
         dtype = getattr(torch, torch_dtype_name(plan.device))
         tokenizer, encoder = _text_encoder(files, dtype)
-        pipe = getattr(diffusers, PIPELINES[files.tier]).from_pretrained(
+        cls = diffusers.WanImageToVideoPipeline if files.tier is Tier.WAN else diffusers.LTXImageToVideoPipeline
+        pipe = cls.from_pretrained(
             str(files.root), text_encoder=None, tokenizer=None, dtype=dtype)
         pipe.set_progress_bar_config(disable=True)
         place_pipeline(pipe, plan, torch)

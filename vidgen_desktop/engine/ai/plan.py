@@ -12,6 +12,11 @@ estimated peak memory fits the device, lower resolutions only when nothing fits 
 native one. :func:`step_down` gives the next, more frugal plan after an out-of-memory
 error (the runner walks it before giving up on a tier).
 
+The video-transformer tiers (Wan2.2 TI2V-5B, LTX-Video) have other levers (text encoder once,
+VAE tiling, group offload, fp8 storage): :mod:`.plan_dit` estimates them and gives their
+step-down ladder; their constants are UNMEASURED estimates (no GPU was lent when they were
+added) until ``benchmarks/gpu_tiers.py`` has measured them and its results replace them.
+
 Where the numbers come from (fp16, SVD-XT, 1024x576, 25 frames; all estimates are
 re-measured by ``benchmarks/svd_gpu.py`` on a real GPU, whose results should replace
 these constants):
