@@ -58,6 +58,8 @@ def test_the_issues_targets_24_gb_without_sequential_12_gb_with_group_offload() 
                            ram_total_mb=16 * 1024, cpu_cores_physical=8)
     slow = plan_for(low_ram, Tier.WAN)
     assert not slow.streams and slow.estimate.s_per_step > mid.estimate.s_per_step
+    assert any("of weights in system RAM" in n and "16.0 GB: expect swapping" in n for n in slow.notes)
+    assert not any("system RAM" in n for n in mid.notes)
     # LTX-Video is the fast tier for 8-12 GB cards.
     ltx = plan_for(cuda(8, "NVIDIA GeForce RTX 3070"), Tier.LTX)
     assert ltx.runs_well and ltx.estimate.s_per_clip < mid.estimate.s_per_clip / 5

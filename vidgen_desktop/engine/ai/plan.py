@@ -390,7 +390,13 @@ def _placed(plan: AiPlan) -> AiPlan:
     if not plan.spec.is_dit:
         return plan
     d = plan_dit.estimate(plan.spec, plan.machine, plan.width, plan.height, plan.frames, plan.steps, plan.dit_config)
-    return replace(plan, text_encoder=d.text_encoder, streams=d.streams)
+    notes = plan.notes
+    ram_need = plan_dit.ram_need_gib(plan.spec, plan.machine)
+    if ram_need is not None and not any("system RAM" in n for n in notes):
+        warning = (f"{plan.spec.tier.label} keeps about {ram_need:.1f} GB of weights in system RAM while it "
+                   f"runs; this computer has {plan.machine.ram_gib:.1f} GB: expect swapping")
+        notes = (*notes, warning)
+    return replace(plan, text_encoder=d.text_encoder, streams=d.streams, notes=notes)
 
 
 def least_memory_gib(machine: Machine, tier: Tier, opts: AiOptions | None = None,

@@ -158,6 +158,17 @@ def streams_allowed(spec: ModelSpec, machine: Machine) -> bool:
     return machine.ram_gib <= 0 or machine.ram_gib >= pinned + STREAM_RAM_SPARE_GIB
 
 
+def ram_need_gib(spec: ModelSpec, machine: Machine) -> float | None:
+    """System RAM a GPU render needs when this machine has less (``None``: enough, or not known).
+
+    Every component is loaded to the CPU first, and offloaded weights live there: all the
+    weights at 16 bits, plus room for the decoded frames and the app."""
+    if machine.device != "cuda" or machine.ram_gib <= 0:
+        return None
+    need = spec.total_params * 2.0 / GIB + 3.0
+    return need if need > machine.ram_gib else None
+
+
 def estimate(spec: ModelSpec, machine: Machine, width: int, height: int, frames: int, steps: int,
              cfg: DitConfig) -> DitEstimate:
     mm = MEMORY[spec.kind]
