@@ -116,9 +116,13 @@ def load_backend(files: ModelFiles, plan: AiPlan) -> DitBackend:
         diffusers = _mod("diffusers")
         dtype = getattr(torch, torch_dtype_name(plan.device))
         tokenizer, encoder = _text_encoder(files, dtype)
-        cls = diffusers.WanImageToVideoPipeline if files.tier is Tier.WAN else diffusers.LTXImageToVideoPipeline
-        pipe = cls.from_pretrained(
-            str(files.root), text_encoder=None, tokenizer=None, dtype=dtype)
+        if files.tier is Tier.WAN:  # TI2V-5B: one transformer, no CLIP image encoder, per-token timesteps
+            pipe = diffusers.WanImageToVideoPipeline.from_pretrained(
+                str(files.root), text_encoder=None, tokenizer=None, image_encoder=None, image_processor=None,
+                transformer_2=None, expand_timesteps=True, dtype=dtype)
+        else:
+            pipe = diffusers.LTXImageToVideoPipeline.from_pretrained(
+                str(files.root), text_encoder=None, tokenizer=None, dtype=dtype)
         pipe.set_progress_bar_config(disable=True)
         place_pipeline(pipe, plan, torch)
         return DitBackend(files, pipe, plan, tokenizer, encoder)
@@ -244,9 +248,11 @@ class DitBackend(Backend):
         kw: dict[str, Any] = {"image": pil, "height": plan.height, "width": plan.width, "num_frames": plan.frames,
                               "num_inference_steps": plan.steps, "guidance_scale": GUIDANCE[self.tier][opts.motion],
                               "generator": generator, "output_type": "latent", "callback_on_step_end": on_step_end,
-                              "prompt_embeds": pe.to(dt), "negative_prompt_embeds": ne.to(dt)}
+                              # on the device: the pipelines take given embeddings as they are
+                              "prompt_embeds": pe.to(self.device, dt), "negative_prompt_embeds": ne.to(self.device, dt)}
         if self.tier is Tier.LTX:
-            kw.update(prompt_attention_mask=pm, negative_prompt_attention_mask=nm, frame_rate=plan.fps)
+            kw.update(prompt_attention_mask=pm.to(self.device), negative_prompt_attention_mask=nm.to(self.device),
+                      frame_rate=plan.fps)
         with self._cancel_hooks(cancel), torch.inference_mode():
             out = self.pipe(**kw)
         return DitLatents(out.frames.detach().to("cpu"), plan.frames, plan.height, plan.width)
