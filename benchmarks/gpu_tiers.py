@@ -17,8 +17,9 @@ downloaded; the compute and the memory are those of the real model):
   121 frames, bf16.
 * SVD-XT / SVD: as ``benchmarks/svd_gpu.py`` (UNet 1.52 B, temporal VAE, CLIP ViT-H), 1024x576,
   25 / 14 frames, fp16.
-* AnimateDiff is left out of the full-size run for now (its SD 1.5 + motion adapter +
-  SparseCtrl build is not written yet); ``svd_gpu.py`` covers the UNet tiers' levers.
+* AnimateDiff: the SD 1.5 UNet (860 M, cross-attention 768), the v1.5 motion adapter (diffusers'
+  defaults), SparseCtrl RGB (``SparseControlNetModel``, 3 conditioning channels), the SD VAE and
+  CLIP ViT-L text encoder. 512x512 at 16:9's area (704x384), 16 frames, fp16.
 
 Every level runs through the app's own backends (``engine.ai.dit.DitBackend`` for the DiT
 tiers, ``engine.ai.backends.Backend`` for SVD), so the measurement also proves each plan
@@ -68,7 +69,7 @@ DIT_LEVELS = (("none", False, False), ("none", False, True), ("model", False, Tr
               ("group-block", False, True), ("group-leaf", False, True), ("sequential", False, True))
 #: Plan levels of the SVD tiers: (offload, forward chunking, decode chunk).
 SVD_LEVELS = (("none", False, 8), ("model", True, 8), ("model", True, 2), ("sequential", True, 2))
-ALL_TIERS = (Tier.WAN, Tier.LTX, Tier.SVD_XT, Tier.SVD)
+ALL_TIERS = (Tier.WAN, Tier.LTX, Tier.SVD_XT, Tier.SVD, Tier.ANIMATEDIFF)
 
 
 # ----------------------------------------------------------------------------- building
@@ -142,6 +143,47 @@ def build_dit(tier: Tier, tiny: Path | None) -> tuple[Any, Any, Any]:
                                            tokenizer=None, transformer=transformer)
     pipe.set_progress_bar_config(disable=True)
     return pipe, tokenizer, encoder
+
+
+def build_animatediff(tiny: bool) -> tuple[Any, Path]:
+    """AnimateDiff + SparseCtrl RGB + SD 1.5 at full size in fp16 (or the tests' tiny one), on the CPU."""
+    import tempfile
+
+    import torch
+    from diffusers import (
+        AnimateDiffSparseControlNetPipeline,
+        AutoencoderKL,
+        DDIMScheduler,
+        MotionAdapter,
+        SparseControlNetModel,
+        UNet2DConditionModel,
+    )
+    from transformers import CLIPTextConfig, CLIPTextModel
+
+    from tests.engine.ai.tiny_models import build_animatediff, tiny_tokenizer
+
+    if tiny:
+        root = build_animatediff(Path(tempfile.mkdtemp()) / "ad")
+        files = backends.ModelFiles(Tier.ANIMATEDIFF, "animatediff", root / "base", "benchmark",
+                                    adapter=root / "motion_adapter", sparsectrl=root / "sparsectrl")
+        return backends.load_pipeline(files, "cpu", "float32", "none"), root
+    tokenizer = tiny_tokenizer(Path(tempfile.mkdtemp()) / "tok")
+    torch.manual_seed(0)
+    with default_dtype(torch, torch.float16):
+        unet = UNet2DConditionModel(cross_attention_dim=768, sample_size=64)  # SD 1.5 unet/config.json
+        adapter = MotionAdapter()  # guoyww/animatediff-motion-adapter-v1-5-*: diffusers' defaults
+        controlnet = SparseControlNetModel(conditioning_channels=3, use_simplified_condition_embedding=False)
+        vae = AutoencoderKL(block_out_channels=(128, 256, 512, 512), layers_per_block=2, latent_channels=4,
+                            down_block_types=("DownEncoderBlock2D",) * 4, up_block_types=("UpDecoderBlock2D",) * 4,
+                            sample_size=512)
+        text = CLIPTextModel(CLIPTextConfig(vocab_size=49408, hidden_size=768, intermediate_size=3072,
+                                            num_hidden_layers=12, num_attention_heads=12, max_position_embeddings=77))
+    scheduler = DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="linear", clip_sample=False,
+                              timestep_spacing="linspace", steps_offset=1)
+    pipe = AnimateDiffSparseControlNetPipeline(vae=vae, text_encoder=text, tokenizer=tokenizer, unet=unet,
+                                               motion_adapter=adapter, controlnet=controlnet, scheduler=scheduler)
+    pipe.set_progress_bar_config(disable=True)
+    return pipe, ROOT
 
 
 def params(module: Any) -> int:
@@ -270,12 +312,13 @@ def bench_dit(tier: Tier, machine: Machine, steps: int, tiny: bool, cuda: bool) 
 
 
 def bench_svd(tier: Tier, machine: Machine, steps: int, tiny: bool, cuda: bool) -> dict[str, Any]:
+    """SVD, SVD-XT and AnimateDiff (the UNet tiers) through ``backends.Backend``."""
     import torch
     from svd_gpu import build_full_pipeline, build_tiny_pipeline, place
 
     spec = default_spec(tier)
     opts = AiOptions(steps=steps, frames_per_clip=8 if tiny else spec.frames)
-    if tiny:  # the tiny SVD's own native size (128x128)
+    if tiny:  # the tiny models' own native size (128x128)
         spec = replace(spec, native_area=128 * 128)
     base = plan_for(machine, tier, opts, spec=spec)
     levels = SVD_LEVELS if cuda else (("none", False, 8),)
@@ -283,9 +326,13 @@ def bench_svd(tier: Tier, machine: Machine, steps: int, tiny: bool, cuda: bool) 
     for offload, chunking, decode in levels:
         plan = replace(base, offload=offload, forward_chunking=chunking,  # type: ignore[arg-type]
                        decode_chunk=min(decode, base.frames))
-        pipe = build_tiny_pipeline("cpu") if tiny else build_full_pipeline("cpu")
+        if tier is Tier.ANIMATEDIFF:
+            pipe, root = build_animatediff(tiny)
+            files = backends.ModelFiles(tier, tier.value, root, "benchmark", sparsectrl=root)
+        else:
+            pipe = build_tiny_pipeline("cpu") if tiny else build_full_pipeline("cpu")
+            files = backends.ModelFiles(tier, tier.value, ROOT, "benchmark")
         place(pipe, offload, machine.device if cuda else "cpu")
-        files = backends.ModelFiles(tier, tier.value, ROOT, "benchmark")
         backend = backends.Backend(files, pipe, machine.device, plan.dtype, offload)  # type: ignore[arg-type]
         image = np.random.default_rng(0).integers(0, 255, (plan.height, plan.width, 3), dtype=np.uint8)
         r = measure(backend, plan, image, cuda)
