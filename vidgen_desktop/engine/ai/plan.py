@@ -196,7 +196,8 @@ class AiPlan:
 
     def describe(self) -> str:
         """One plain sentence: what runs where, with what savings, and what it costs."""
-        where = {"cuda": f"{self.machine.name} (CUDA, fp16)", "mps": f"{self.machine.name} (Apple GPU, fp16)",
+        cuda_prec = "bf16" if self.spec.is_dit else "fp16"  # the DiT models were trained in bf16
+        where = {"cuda": f"{self.machine.name} (CUDA, {cuda_prec})", "mps": f"{self.machine.name} (Apple GPU, fp16)",
                  "cpu": "the CPU (fp32, no GPU used)"}[self.device]
         clip = f"{self.clip_seconds:.0f} s" if self.clip_seconds >= 1.95 else f"{self.clip_seconds:.1f} s"
         text = (f"{self.spec.tier.label}: {self.width}x{self.height}, {self.frames} frames per clip, "

@@ -186,14 +186,17 @@ def estimate(spec: ModelSpec, machine: Machine, width: int, height: int, frames:
         dec = min(dec, mm.decode_tiled * prec)
     streams = cfg.offload.startswith("group") and streams_allowed(spec, machine)
 
-    # The prompt: encoded once per render, the encoder alone on the device (or offloaded).
+    # The prompt: encoded once per render, beside what stays on the device meanwhile (everything
+    # without offload; the VAE, last to run, under model or group offload), the encoder moved
+    # there whole when that fits, else group-offloaded.
+    resident = {"none": w_tr + w_vae, "model": w_vae, "group-block": w_vae, "group-leaf": w_vae}.get(cfg.offload, 0.0)
     if machine.device == "cpu":
         text_mode: TextEncoder = "cpu"
         text_peak = w_enc
-    elif cfg.offload in ("none", "model") and w_enc + overhead <= machine.budget_gib:
-        text_mode, text_peak = "gpu-once", w_enc
+    elif cfg.offload in ("none", "model") and resident + w_enc + overhead <= machine.budget_gib:
+        text_mode, text_peak = "gpu-once", resident + w_enc
     else:
-        text_mode, text_peak = "group-offloaded", LEAF_RESIDENT_GIB * 2
+        text_mode, text_peak = "group-offloaded", resident + LEAF_RESIDENT_GIB * 2
     # Denoising and decoding.
     if cfg.offload == "none":
         den, decode = w_tr + w_vae + act, w_tr + w_vae + dec
@@ -267,7 +270,8 @@ def settings_words(device: str, cfg: DitConfig, text_encoder: str, streams: bool
                       "group-block": "group offload (block level" + (", CUDA streams)" if streams else ")") + " on",
                       "group-leaf": "group offload (leaf level" + (", CUDA streams)" if streams else ")") + " on",
                       "sequential": "sequential offload on (slow)"}[cfg.offload])
-    parts.append("fp8 weight storage on" if cfg.fp8 else "fp16 weights" if device != "cpu" else "fp32 weights")
+    parts.append("fp8 weight storage on" if cfg.fp8 else {"cuda": "bf16 weights", "mps": "fp16 weights"}.get(
+        device, "fp32 weights"))
     parts.append(f"VAE tiling {'on' if cfg.vae_tiling else 'off'}")
     parts.append({"gpu-once": "text encoder run once, then moved off the GPU",
                   "group-offloaded": "text encoder run once, group-offloaded",
