@@ -39,12 +39,13 @@ DEFAULT_TIMEOUT_S = 300.0
 #: The self-test video: small and quick, still a real H.264 + AAC file.
 RESOLUTION, FPS, QUALITY = "480p", "15", "draft"
 EXPECTED_SIZE = (854, 480)
-#: Every class the backends load (``engine/ai/backends.py``, ``engine/tts/*.py``), by module: a frozen
+#: Every class the backends load (``engine/ai/backends.py``, ``dit.py``, ``engine/tts/*.py``), by module: a frozen
 #: build that lacks one fails here, not at a user's first AI render. ``tests/packaging/test_selftest.py``
 #: reads those files and fails when this list and the code differ, so it cannot drift.
 AI_CLASSES: dict[str, tuple[str, ...]] = {
     "diffusers": ("AnimateDiffSparseControlNetPipeline", "AnimateDiffVideoToVideoPipeline", "DDIMScheduler",
-                  "MotionAdapter", "SparseControlNetModel", "StableVideoDiffusionPipeline"),
+                  "LTXImageToVideoPipeline", "MotionAdapter", "SparseControlNetModel", "StableVideoDiffusionPipeline",
+                  "WanImageToVideoPipeline"),
     "transformers": ("BarkModel", "BarkProcessor"),
     "TTS.tts.configs.xtts_config": ("XttsConfig",),
     "TTS.tts.models.xtts": ("Xtts",),

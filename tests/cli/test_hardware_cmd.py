@@ -45,9 +45,10 @@ def test_json_output(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert HardwareInfo.from_dict(data["hardware"]).ram_total_mb > 0
     assert data["hardware"]["disk_paths"] == {"models": str(home / "models"), "outputs": str(home / "outputs")}
     decision = data["decision"]
-    assert decision["tier"] in {"kenburns", "animatediff", "svd", "svd-xt"}
-    assert set(decision["options"]) == {"kenburns", "animatediff", "svd", "svd-xt"}
-    for tier in ("animatediff", "svd", "svd-xt"):
+    ai_tiers = ("animatediff", "svd", "svd-xt", "ltx-video", "wan2.2-ti2v-5b")
+    assert decision["tier"] in {"kenburns", *ai_tiers}
+    assert set(decision["options"]) == {"kenburns", *ai_tiers}
+    for tier in ai_tiers:
         option = decision["options"][tier]
         assert option["plan"]["tier"] == tier and option["installed"] is False
     assert not (home / "models").exists(), "a report must not create folders"
@@ -94,9 +95,11 @@ def test_assume_a_12_gb_gpu_shows_svd_xt_with_the_offload_plan(home: Path,
     decision = data["decision"]
     xt = decision["options"]["svd-xt"]
     if data["hardware"]["ram_total_mb"] >= 0.9 * 8 * 1024:
-        # Packages and models are taken as installed: the tier is the one this GPU would pick.
-        assert decision["tier"] == "svd-xt" and xt["runnable"] and xt["fits"]
-        assert (decision["default_short_side"], decision["default_fps"]) == (576, 24)
+        # Packages and models are taken as installed: the tier is the one this GPU would pick,
+        # Wan2.2 TI2V-5B with group offload; SVD-XT would run too.
+        assert decision["tier"] == "wan2.2-ti2v-5b" and xt["runnable"] and xt["fits"]
+        assert (decision["default_short_side"], decision["default_fps"]) == (704, 24)
+        assert decision["options"]["wan2.2-ti2v-5b"]["plan"]["offload"] == "group-block"
     else:  # this computer's RAM is below what any AI tier needs, whatever the GPU
         assert decision["tier"] == "kenburns" and not xt["fits"]
     plan = xt["plan"]
@@ -132,8 +135,9 @@ def test_assume_other_machines_as_text(home: Path, capsys: pytest.CaptureFixture
     assert main(["hardware", "--assume", "mps:16", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["hardware"]["ram_total_mb"] == 16 * 1024  # an Apple GPU shares the machine's memory
-    assert data["decision"]["tier"] == "svd"  # SVD-XT is too slow on Apple GPUs
-    assert any("too slow on Apple GPUs" in m for m in data["decision"]["options"]["svd-xt"]["missing"])
+    assert data["decision"]["tier"] == "ltx-video"  # SVD-XT and Wan2.2 are too slow on Apple GPUs
+    for tier in ("svd-xt", "wan2.2-ti2v-5b"):
+        assert any("too slow on Apple GPUs" in m for m in data["decision"]["options"][tier]["missing"])
     assert _json(capsys, "--assume", "cpu:4")["decision"]["options"]["svd"]["missing"][-1] == (
         "This computer has 4.0 GB of RAM: AI tiers need at least 8 GB of system RAM")
 

@@ -155,6 +155,7 @@ def test_path(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(("argv", "message"), [
     (("download", "nope"), "error: unknown model 'nope' (known: "),
     (("download", "svd"), "error: svd: its licence must be accepted before downloading (Stable Video Diffusion"),
+    (("download", "ltx-video"), "error: ltx-video: its licence must be accepted before downloading (LTXV Open Weights"),
     (("remove", "svd"), "error: svd is not installed: nothing to remove"),
     (("verify", "svd"), "error: svd is not installed"),
     (("add", "x", "--repo", "bad"), "error: repo 'bad' is not of the form OWNER/NAME"),

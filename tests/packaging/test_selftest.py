@@ -92,7 +92,7 @@ def _classes_loaded_by(source: Path) -> set[tuple[str, str]]:
 def test_the_self_test_checks_exactly_the_classes_the_backends_load() -> None:
     engine = Path(selftest.__file__).parent / "engine"
     used: set[tuple[str, str]] = set()
-    for source in [engine / "ai" / "backends.py", *sorted((engine / "tts").glob("*.py"))]:
+    for source in [engine / "ai" / "backends.py", engine / "ai" / "dit.py", *sorted((engine / "tts").glob("*.py"))]:
         used |= _classes_loaded_by(source)
     checked = {(module, name) for module, names in selftest.AI_CLASSES.items() for name in names}
     assert ("diffusers", "StableVideoDiffusionPipeline") in used and ("TTS.tts.models.xtts", "Xtts") in used

@@ -75,7 +75,8 @@ def test_ai_rows_only_for_ai_tiers(qtbot: QtBot, make_window: Callable[..., Main
     if not w.hardware.decision.tier.is_ai:  # a machine without AI tiers: nothing AI is shown
         assert not op.ai_box.isVisible()
     for tier, shown, prompt in ((None, False, False), (Tier.KENBURNS, False, False), (Tier.SVD, True, False),
-                                (Tier.SVD_XT, True, False), (Tier.ANIMATEDIFF, True, True)):
+                                (Tier.SVD_XT, True, False), (Tier.ANIMATEDIFF, True, True), (Tier.LTX, True, True),
+                                (Tier.WAN, True, True)):
         op.set_ai_tier(tier)
         assert op.ai_box.isVisible() is shown
         assert op.prompt.isVisible() is prompt

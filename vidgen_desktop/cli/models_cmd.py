@@ -31,7 +31,7 @@ from vidgen_desktop.core.errors import CancelledError, UsageError
 from vidgen_desktop.core.formatting import clock, human_bytes
 from vidgen_desktop.core.hub_settings import HUB_SETTINGS_NAME, HubSettings, HubSettingsStore, hub_settings_store
 from vidgen_desktop.core.paths import app_paths
-from vidgen_desktop.engine.decide import listed_vram_gb
+from vidgen_desktop.engine.decide import listed_vram_gb, vram_by_plan_gb
 from vidgen_desktop.engine.models.catalogue import KINDS
 from vidgen_desktop.engine.models.control import request_cancel, running_downloads
 from vidgen_desktop.engine.models.hub import env_token, is_offline, login_token, require_online, resolve_endpoint
@@ -189,6 +189,7 @@ def _list(store: ModelStore, args: argparse.Namespace) -> int:
             "models_dir": str(store.models_dir),
             "endpoint": endpoint_from(args),
             "models": [{**s.to_json_dict(), "vram_gb": listed_vram_gb(s.entry.tier, s.entry.vram_gb),
+                        "vram_by_plan_gb": vram_by_plan_gb(s.entry.tier),
                         "downloading": s.id in running,
                         "licence_accepted": is_accepted(store.models_dir, s.entry)} for s in statuses],
         }

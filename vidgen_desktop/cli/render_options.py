@@ -40,11 +40,13 @@ def add_render_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quality", default="standard", choices=[q.value for q in Quality])
     p.add_argument("--motion", default="auto", choices=[m.value for m in Motion] + [m.value for m in MotionStrength],
                    help="Ken Burns camera move; for AI tiers low|medium|high is the motion strength")
-    ai = p.add_argument_group("AI tiers (animatediff, svd, svd-xt)")
-    ai.add_argument("--steps", type=int, help="denoising steps (default 25; fewer is faster and rougher)")
+    ai = p.add_argument_group("AI tiers (animatediff, svd, svd-xt, ltx-video, wan2.2-ti2v-5b)")
+    ai.add_argument("--steps", type=int, help="denoising steps (default 25; LTX-Video 40, Wan2.2 50; "
+                                              "fewer is faster and rougher)")
     ai.add_argument("--motion-strength", choices=[m.value for m in MotionStrength],
                     help="how much the picture moves (default medium)")
-    ai.add_argument("--prompt", help="AnimateDiff motion prompt (default: gentle natural motion)")
+    ai.add_argument("--prompt", help="motion prompt for AnimateDiff (replaces its default) and LTX-Video / "
+                                     "Wan2.2 (added to their default: gentle natural motion of the subject)")
     ai.add_argument("--chain-from", default=ChainFrom.LAST_FRAME.value, choices=[c.value for c in ChainFrom],
                     help="each clip after the first starts from the previous clip's end (default) or the picture")
     ai.add_argument("--allow-slow", "--allow-cpu", dest="allow_slow", action="store_true",

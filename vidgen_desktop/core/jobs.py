@@ -19,6 +19,8 @@ class Tier(str, Enum):
     ANIMATEDIFF = "animatediff"
     SVD = "svd"
     SVD_XT = "svd-xt"
+    LTX = "ltx-video"
+    WAN = "wan2.2-ti2v-5b"
 
     @property
     def label(self) -> str:
@@ -35,10 +37,12 @@ _TIER_LABELS = {
     Tier.ANIMATEDIFF: "AnimateDiff",
     Tier.SVD: "Stable Video Diffusion",
     Tier.SVD_XT: "Stable Video Diffusion XT",
+    Tier.LTX: "LTX-Video",
+    Tier.WAN: "Wan2.2 TI2V-5B",
 }
 
 #: Generation tiers from weakest to strongest (fallback walks this backwards).
-TIER_ORDER: tuple[Tier, ...] = (Tier.KENBURNS, Tier.ANIMATEDIFF, Tier.SVD, Tier.SVD_XT)
+TIER_ORDER: tuple[Tier, ...] = (Tier.KENBURNS, Tier.ANIMATEDIFF, Tier.SVD, Tier.SVD_XT, Tier.LTX, Tier.WAN)
 
 
 class Transition(str, Enum):

@@ -22,6 +22,8 @@ TIER_MODELS: dict[Tier, tuple[str, str]] = {
     Tier.ANIMATEDIFF: ("animatediff", "AnimateDiff"),
     Tier.SVD: ("svd", "SVD"),
     Tier.SVD_XT: ("svd-xt", "SVD-XT"),
+    Tier.LTX: ("ltx-video", "LTX-Video"),
+    Tier.WAN: ("wan2.2-ti2v-5b", "Wan2.2-5B"),
 }
 
 

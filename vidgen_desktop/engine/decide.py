@@ -8,7 +8,7 @@ the render itself all ask it. The rules:
 * An AI tier **fits** when its memory plan runs well on the GPU an AI tier would use
   (:attr:`AiPlan.runs_well`: native size, no sequential offload); the plan is the one
   source of truth for what a model needs. Besides the plan: at least 8 GB of system
-  RAM, a torch that can drive the GPU, and no SVD-XT on Apple GPUs (too slow there).
+  RAM, a torch that can drive the GPU, and no SVD-XT or Wan2.2 on Apple GPUs (too slow there).
 * It is **runnable** when it fits and the AI packages and its model are installed.
 * ``AUTO`` takes the strongest runnable tier; an explicit request is honoured when it
   can run, else the next lower runnable tier is used (Ken Burns always runs).
@@ -39,7 +39,7 @@ from vidgen_desktop.engine.ai.machine import (
     strongest,
     torch_drives,
 )
-from vidgen_desktop.engine.ai.plan import AiPlan, least_memory_gib, plan_for
+from vidgen_desktop.engine.ai.plan import AiPlan, least_memory_by_offload, least_memory_gib, plan_for
 from vidgen_desktop.engine.model_index import installed_models
 
 #: System RAM any AI tier needs (pipelines are staged through RAM), with an allowance
@@ -145,6 +145,17 @@ def listed_vram_gb(tier: str, listed: float | None) -> float | None:
     return round(vram_need_gib(t), 1) if t.is_ai else listed
 
 
+def vram_by_plan_gb(tier: str) -> dict[str, float] | None:
+    """A video tier's VRAM need per offload level on a CUDA card (reserve included); ``None`` for other models."""
+    try:
+        t = Tier(tier)
+    except ValueError:
+        return None
+    if not t.is_ai:
+        return None
+    return {k: round(v + VRAM_RESERVE_GIB, 1) for k, v in least_memory_by_offload(_ANY_CUDA_GPU, t).items()}
+
+
 def _describe(m: Machine) -> str:
     if m.device == "mps":
         return (f"{m.name} shares {_gb(m.total_gib)} of unified memory, "
@@ -170,8 +181,8 @@ def _hardware_gap(tier: Tier, plan: AiPlan, best: Machine | None, machine: Machi
         return _no_gpu(tier)
     if machine.device == "cpu":
         return None  # a GPU torch cannot drive: said once, for every tier
-    if machine.device == "mps" and tier is Tier.SVD_XT:
-        return "is too slow on Apple GPUs (MPS); SVD is the strongest tier there"
+    if machine.device == "mps" and tier in (Tier.SVD_XT, Tier.WAN):
+        return "is too slow on Apple GPUs (MPS)"
     return None if plan.runs_well else _need(tier, machine)
 
 

@@ -177,15 +177,15 @@ class OutputPanel(QGroupBox):
         self.prompt.textEdited.connect(self.ai_changed)
 
     def set_ai_tier(self, tier: Tier | None) -> None:
-        """Show the AI rows for an AI tier (the prompt for AnimateDiff only); hide them otherwise."""
+        """Show the AI rows for an AI tier (the prompt for the tiers that take one); hide them otherwise."""
         tier = tier if tier is not None and tier.is_ai else None
         self.ai_box.setVisible(tier is not None)
         if tier is None:
             return
         self.ai_title.setText(f"<b>AI motion</b> · {tier.label}")
-        animatediff = tier is Tier.ANIMATEDIFF
-        self.prompt.setVisible(animatediff)
-        self.prompt_label.setVisible(animatediff)
+        takes_prompt = tier in (Tier.ANIMATEDIFF, Tier.LTX, Tier.WAN)
+        self.prompt.setVisible(takes_prompt)
+        self.prompt_label.setVisible(takes_prompt)
 
     def load_ai(self, ai: AiSettings) -> None:
         """Show saved AI settings without emitting :attr:`ai_changed`."""

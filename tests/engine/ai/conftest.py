@@ -63,6 +63,32 @@ def install(tiny_models: dict[Tier, Path]) -> Install:
     return _install
 
 
+@pytest.fixture(scope="session")
+def tiny_dit_models(tmp_path_factory: pytest.TempPathFactory) -> dict[Tier, Path]:
+    """Tiny Wan2.2 TI2V-5B and LTX-Video pipelines (saved once per session)."""
+    import torch
+
+    from tests.engine.ai.tiny_dit import build_ltx, build_wan
+
+    torch.set_num_threads(1)
+    root = tmp_path_factory.mktemp("tiny-dit")
+    return {Tier.WAN: build_wan(root / "wan"), Tier.LTX: build_ltx(root / "ltx")}
+
+
+@pytest.fixture
+def install_dit(tiny_dit_models: dict[Tier, Path]) -> Install:
+    """``install_dit(Tier.WAN, ...)``: import tiny DiT models through the store's import path."""
+
+    def _install(*tiers: Tier) -> Path:
+        models = app_paths().models
+        store = ModelStore(models)
+        for tier in tiers:
+            store.import_folder(model_id(tier), tiny_dit_models[tier], copy=True)
+        return models
+
+    return _install
+
+
 @pytest.fixture
 def cpu_hw() -> HardwareInfo:
     """A CPU-only machine with plenty of RAM (the AI tiers are forced onto it)."""

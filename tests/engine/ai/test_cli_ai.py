@@ -111,11 +111,12 @@ def test_hardware_shows_the_plan_of_each_tier(capsys: pytest.CaptureFixture[str]
     assert main(["hardware"]) == 0
     text = capsys.readouterr().out
     assert "AI tier plans" in text
-    for label in ("Stable Video Diffusion XT:", "Stable Video Diffusion:", "AnimateDiff:"):
+    for label in ("Wan2.2 TI2V-5B:", "LTX-Video:", "Stable Video Diffusion XT:", "Stable Video Diffusion:",
+                  "AnimateDiff:"):
         assert f"  {label} fits here: " in text
     assert "decoding" in text and "per minute of video" in text
     assert main(["hardware", "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     plans = {t: o["plan"] for t, o in payload["decision"]["options"].items() if o["plan"] is not None}
-    assert set(plans) == {"svd", "svd-xt", "animatediff"}
+    assert set(plans) == {"svd", "svd-xt", "animatediff", "ltx-video", "wan2.2-ti2v-5b"}
     assert plans["svd-xt"]["frames_per_clip"] == 25 and "text" in plans["svd-xt"]

@@ -21,7 +21,8 @@ from vidgen_desktop.core.hardware import HardwareInfo
 from vidgen_desktop.core.jobs import Tier
 from vidgen_desktop.engine.ai import backends
 from vidgen_desktop.engine.ai.errors import TierFailed
-from vidgen_desktop.engine.ai.plan import plan_for, step_down
+from vidgen_desktop.engine.ai.ladder import step_down
+from vidgen_desktop.engine.ai.plan import plan_for
 from vidgen_desktop.engine.decide import TierDecision
 
 
@@ -231,7 +232,7 @@ def test_attention_slicing_is_reported_only_when_it_is_really_on(install: Instal
 
     from diffusers import UNet2DConditionModel
 
-    from vidgen_desktop.engine.ai.plan import turned_off
+    from vidgen_desktop.engine.ai.ladder import turned_off
     from vidgen_desktop.engine.ai.runner import model_files
     from vidgen_desktop.engine.ai.spec import spec_from_folder
     from vidgen_desktop.engine.models.store import ModelStore

@@ -8,9 +8,10 @@ import pytest
 
 from vidgen_desktop.core.hardware import GpuInfo, HardwareInfo
 from vidgen_desktop.core.jobs import Tier
+from vidgen_desktop.engine.ai.ladder import step_down
 from vidgen_desktop.engine.ai.machine import VRAM_RESERVE_GIB, machine_for
 from vidgen_desktop.engine.ai.options import AiOptions
-from vidgen_desktop.engine.ai.plan import estimate, generation_size, least_memory_gib, plan_for, step_down
+from vidgen_desktop.engine.ai.plan import estimate, generation_size, least_memory_gib, plan_for
 from vidgen_desktop.engine.ai.spec import default_spec
 
 GB = 1024

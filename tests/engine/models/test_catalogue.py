@@ -18,7 +18,8 @@ def test_catalogue_is_package_data_with_every_model_the_tiers_use() -> None:
     raw = json.loads(resources.files("vidgen_desktop.engine.models").joinpath("catalogue.json").read_text())
     assert raw["format"] == 1
     cat = load_builtin_catalogue()
-    assert set(cat.ids()) == {"svd", "svd-xt", "animatediff", "xtts-v2", "bark-small", "bark"}
+    assert set(cat.ids()) == {"svd", "svd-xt", "animatediff", "ltx-video", "wan2.2-ti2v-5b", "xtts-v2", "bark-small",
+                              "bark"}
     for e in cat:
         assert e.builtin and e.name and e.kind in KINDS and e.tier
         assert e.download_bytes and e.download_bytes > 100_000_000
@@ -46,7 +47,10 @@ def test_catalogue_repos_and_licences() -> None:
     assert cat.get("xtts-v2").repo == "coqui/XTTS-v2"
     assert {cat.get(i).repo for i in ("bark-small", "bark")} == {"suno/bark-small", "suno/bark"}
     need_accept = {e.id for e in cat if e.licences_to_accept}
-    assert need_accept == {"svd", "svd-xt", "animatediff", "xtts-v2"}
+    assert need_accept == {"svd", "svd-xt", "animatediff", "ltx-video", "xtts-v2"}
+    assert cat.get("ltx-video").licences_to_accept[0].name == "LTXV Open Weights License"
+    assert cat.get("wan2.2-ti2v-5b").repo == "Wan-AI/Wan2.2-TI2V-5B-Diffusers"
+    assert not cat.get("wan2.2-ti2v-5b").licences_to_accept  # Apache-2.0
     assert "Coqui Public Model License" in cat.get("xtts-v2").licences_to_accept[0].name
     assert cat.get("svd").gated and not cat.get("bark").gated
 

@@ -351,17 +351,24 @@ class PipelineCache:
         #: How many pipelines were loaded (tests check that a second render reuses the first).
         self.loads = 0
 
-    def get(self, files: ModelFiles, plan: AiPlan) -> Backend:
+    def get(self, files: ModelFiles, plan: AiPlan,
+            make: Callable[[ModelFiles, AiPlan], Backend] | None = None) -> Backend:
+        """The loaded backend for ``files`` and ``plan``; ``make`` loads one for a model family with
+        its own backend (the DiT tiers, :func:`.dit.load_backend`), else :class:`Backend`."""
         key = _Key(files.tier, str(files.root), files.fingerprint, f"{files.adapter}|{files.sparsectrl}", plan.device,
                    plan.dtype, plan.offload)
         with self._lock:
             if self._key == key and self._backend is not None:
                 return self._backend
             self.release()
-            pipe = load_pipeline(files, plan.device, plan.dtype, plan.offload)
+            if make is not None:
+                backend = make(files, plan)
+            else:
+                backend = Backend(files, load_pipeline(files, plan.device, plan.dtype, plan.offload), plan.device,
+                                  plan.dtype, plan.offload)
             self.loads += 1
-            self._key, self._backend = key, Backend(files, pipe, plan.device, plan.dtype, plan.offload)
-            return self._backend
+            self._key, self._backend = key, backend
+            return backend
 
     @property
     def loaded_tier(self) -> Tier | None:

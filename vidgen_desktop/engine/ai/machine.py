@@ -53,6 +53,8 @@ class Machine:
     total_gib: float
     #: Effective TFLOPS at the plan's precision.
     tflops: float
+    #: System RAM in GiB (0: not known); group offload with CUDA streams pins weights in it.
+    ram_gib: float = 0.0
 
     @property
     def dtype(self) -> str:
@@ -89,18 +91,19 @@ def _cuda_tflops(gpu: GpuInfo) -> float:
 def cpu_machine(hw: HardwareInfo) -> Machine:
     ram = hw.ram_total_mb / 1024 if hw.ram_total_mb else 8.0
     cores = max(1, hw.cpu_cores_physical)
-    return Machine("cpu", hw.cpu_model or "CPU", ram * CPU_RAM_SHARE, ram, cores * CPU_TFLOPS_PER_CORE)
+    return Machine("cpu", hw.cpu_model or "CPU", ram * CPU_RAM_SHARE, ram, cores * CPU_TFLOPS_PER_CORE, ram)
 
 
 def gpu_machine(gpu: GpuInfo, hw: HardwareInfo) -> Machine | None:
     """``gpu`` as an AI tier would use it, whatever torch says; ``None``: it has no CUDA or MPS backend."""
     if gpu.backend == "cuda":
         total = gpu.vram_total_mb / 1024
-        return Machine("cuda", gpu.name, max(0.0, total - VRAM_RESERVE_GIB), total, _cuda_tflops(gpu))
+        return Machine("cuda", gpu.name, max(0.0, total - VRAM_RESERVE_GIB), total, _cuda_tflops(gpu),
+                       hw.ram_total_mb / 1024)
     if gpu.backend == "mps":
         total = (gpu.vram_total_mb if gpu.unified_memory else hw.ram_total_mb) / 1024
         peak = _lookup(MPS_TFLOPS, gpu.name) or MPS_TFLOPS_DEFAULT
-        return Machine("mps", gpu.name, total * MPS_MEMORY_SHARE, total, peak * MPS_UTILISATION)
+        return Machine("mps", gpu.name, total * MPS_MEMORY_SHARE, total, peak * MPS_UTILISATION, total)
     return None
 
 

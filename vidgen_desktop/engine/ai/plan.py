@@ -12,6 +12,11 @@ estimated peak memory fits the device, lower resolutions only when nothing fits 
 native one. :func:`step_down` gives the next, more frugal plan after an out-of-memory
 error (the runner walks it before giving up on a tier).
 
+The video-transformer tiers (Wan2.2 TI2V-5B, LTX-Video) have other levers (text encoder once,
+VAE tiling, group offload, fp8 storage): :mod:`.plan_dit` estimates them and gives their
+step-down ladder; their constants are UNMEASURED estimates (no GPU was lent when they were
+added) until ``benchmarks/gpu_tiers.py`` has measured them and its results replace them.
+
 Where the numbers come from (fp16, SVD-XT, 1024x576, 25 frames; all estimates are
 re-measured by ``benchmarks/svd_gpu.py`` on a real GPU, whose results should replace
 these constants):
@@ -40,18 +45,20 @@ these constants):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from vidgen_desktop.core.formatting import rough_duration
 from vidgen_desktop.core.hardware import HardwareInfo
 from vidgen_desktop.core.jobs import Tier
+from vidgen_desktop.engine.ai import plan_dit
 from vidgen_desktop.engine.ai.machine import Device, Machine, machine_for
 from vidgen_desktop.engine.ai.options import AiOptions, MotionStrength
 from vidgen_desktop.engine.ai.spec import ModelSpec, default_spec
 
-Offload = Literal["none", "model", "sequential"]
+#: ``group-block`` / ``group-leaf``: diffusers group offload (DiT tiers only, :mod:`.plan_dit`).
+Offload = Literal["none", "model", "group-block", "group-leaf", "sequential"]
 Phase = Literal["load", "denoise", "decode"]
 
 GIB = float(1 << 30)
@@ -104,7 +111,8 @@ DECODE_CHOICES = (32, 25, 16, 14, 8, 4, 2, 1)
 CPU_MAX_DECODE = 8
 #: Linear resolution scales tried in order; below 1.0 only when nothing fits natively.
 SCALES = (1.0, 0.75, 0.5)
-DEFAULT_STEPS: dict[Tier, int] = {Tier.SVD: 25, Tier.SVD_XT: 25, Tier.ANIMATEDIFF: 25}
+#: Wan2.2 TI2V-5B: 50 steps (its README and diffusers' example); LTX-Video 0.9.x: 40 (its model card).
+DEFAULT_STEPS: dict[Tier, int] = {Tier.SVD: 25, Tier.SVD_XT: 25, Tier.ANIMATEDIFF: 25, Tier.LTX: 40, Tier.WAN: 50}
 
 # ----------------------------------------------------------------------------- plan
 
@@ -136,6 +144,16 @@ class AiPlan:
     estimate: Estimate
     fits: bool
     notes: tuple[str, ...] = field(default=())
+    #: DiT tiers (Wan, LTX; see :mod:`.plan_dit`): VAE tiling, fp8 weight storage, where the
+    #: text encoder runs, and whether group offload prefetches on a CUDA stream.
+    vae_tiling: bool = False
+    fp8: bool = False
+    text_encoder: str = ""
+    streams: bool = False
+
+    @property
+    def dit_config(self) -> plan_dit.DitConfig:
+        return plan_dit.DitConfig(self.offload, self.fp8, self.vae_tiling)
 
     @property
     def device(self) -> Device:
@@ -165,6 +183,8 @@ class AiPlan:
         return self.estimate.s_per_clip * 60.0 / advance
 
     def settings_text(self) -> str:
+        if self.spec.is_dit:
+            return ", ".join(plan_dit.settings_words(self.device, self.dit_config, self.text_encoder, self.streams))
         parts = [f"decoding {self.decode_chunk} frame{'s' if self.decode_chunk != 1 else ''} at a time"]
         if self.device == "cuda":
             parts.append({"none": "no offload", "model": "model offload on",
@@ -176,7 +196,8 @@ class AiPlan:
 
     def describe(self) -> str:
         """One plain sentence: what runs where, with what savings, and what it costs."""
-        where = {"cuda": f"{self.machine.name} (CUDA, fp16)", "mps": f"{self.machine.name} (Apple GPU, fp16)",
+        cuda_prec = "bf16" if self.spec.is_dit else "fp16"  # the DiT models were trained in bf16
+        where = {"cuda": f"{self.machine.name} (CUDA, {cuda_prec})", "mps": f"{self.machine.name} (Apple GPU, fp16)",
                  "cpu": "the CPU (fp32, no GPU used)"}[self.device]
         clip = f"{self.clip_seconds:.0f} s" if self.clip_seconds >= 1.95 else f"{self.clip_seconds:.1f} s"
         text = (f"{self.spec.tier.label}: {self.width}x{self.height}, {self.frames} frames per clip, "
@@ -201,6 +222,8 @@ class AiPlan:
             "estimated_s_per_step": round(self.estimate.s_per_step, 3),
             "estimated_s_per_clip": round(self.estimate.s_per_clip, 1),
             "clip_seconds": round(self.clip_seconds, 3), "text": self.describe(), "notes": list(self.notes),
+            "vae_tiling": self.vae_tiling, "fp8_storage": self.fp8, "text_encoder": self.text_encoder or None,
+            "group_offload_streams": self.streams,
         }
 
 
@@ -235,7 +258,11 @@ def effective_steps(spec: ModelSpec, steps: int, motion: MotionStrength) -> int:
 
 def estimate(spec: ModelSpec, machine: Machine, width: int, height: int, frames: int, steps: int,
              decode_chunk: int, forward_chunking: bool, attention_slicing: bool, offload: Offload,
-             motion: MotionStrength = MotionStrength.MEDIUM) -> Estimate:
+             motion: MotionStrength = MotionStrength.MEDIUM, *, vae_tiling: bool = False,
+             fp8: bool = False) -> Estimate:
+    if spec.is_dit:
+        d = plan_dit.estimate(spec, machine, width, height, frames, steps, plan_dit.DitConfig(offload, fp8, vae_tiling))
+        return Estimate(d.peak_gib, d.s_per_step, d.s_per_clip)
     mm = MEMORY[spec.kind]
     bpp = 4.0 if machine.dtype == "float32" else 2.0
     prec = bpp / 2.0
@@ -284,9 +311,21 @@ class _Config:
     forward_chunking: bool
     attention_slicing: bool
     decode_chunk: int
+    vae_tiling: bool = False
+    fp8: bool = False
+
+    @property
+    def penalty(self) -> float:
+        return DECODE_PENALTY.get(self.decode_chunk, 1.0) * plan_dit.penalty(
+            plan_dit.DitConfig(self.offload, self.fp8, self.vae_tiling))
 
 
-def _configs(machine: Machine, frames: int) -> Iterable[_Config]:
+def _configs(machine: Machine, frames: int, spec: ModelSpec | None = None) -> Iterable[_Config]:
+    if spec is not None and spec.is_dit:
+        for scale in SCALES:
+            for c in plan_dit.configs(machine):
+                yield _Config(scale, c.offload, False, False, frames, c.vae_tiling, c.fp8)
+        return
     decodes = sorted({min(d, frames) for d in DECODE_CHOICES}, reverse=True)
     if machine.device == "cpu":
         decodes = [d for d in decodes if d <= CPU_MAX_DECODE]
@@ -309,23 +348,23 @@ def plan_for(hw: HardwareInfo | Machine, tier: Tier, opts: AiOptions | None = No
     opts = opts or AiOptions()
     machine = hw if isinstance(hw, Machine) else machine_for(hw)
     spec = spec or default_spec(tier)
-    frames = opts.frames_per_clip or spec.frames
+    frames = plan_dit.snap_frames(spec, opts.frames_per_clip or spec.frames)
     steps = opts.steps or DEFAULT_STEPS[tier]
     best: tuple[float, int, _Config, Estimate] | None = None
     frugal: tuple[float, _Config, Estimate] | None = None
     chosen_scale: float | None = None
-    for cfg in _configs(machine, frames):
+    for cfg in _configs(machine, frames, spec):
         if chosen_scale is not None and cfg.scale != chosen_scale:
             break  # something fitted at a larger scale: never go smaller
         w, h = generation_size(spec, aspect, cfg.scale)
         est = estimate(spec, machine, w, h, frames, steps, cfg.decode_chunk, cfg.forward_chunking,
-                       cfg.attention_slicing, cfg.offload, opts.motion)
+                       cfg.attention_slicing, cfg.offload, opts.motion, vae_tiling=cfg.vae_tiling, fp8=cfg.fp8)
         if frugal is None or est.peak_gib < frugal[0]:
             frugal = (est.peak_gib, cfg, est)
         if est.peak_gib > machine.budget_gib:
             continue
         chosen_scale = cfg.scale
-        cost = est.s_per_clip * DECODE_PENALTY.get(cfg.decode_chunk, 1.0)
+        cost = est.s_per_clip * cfg.penalty
         key = (cost, -cfg.decode_chunk)
         if best is None or key < (best[0], best[1]):
             best = (cost, -cfg.decode_chunk, cfg, est)
@@ -341,8 +380,24 @@ def plan_for(hw: HardwareInfo | Machine, tier: Tier, opts: AiOptions | None = No
         notes.append(f"{spec.tier.label} needs about {_gb(est.peak_gib)} even with every saving; "
                      f"{machine.name} has about {_gb(machine.budget_gib)} to give")
     w, h = generation_size(spec, aspect, cfg.scale)
-    return AiPlan(tier, spec, machine, w, h, frames, spec.fps, steps, opts.motion, cfg.decode_chunk,
-                  cfg.forward_chunking, cfg.attention_slicing, cfg.offload, cfg.scale, est, fits, tuple(notes))
+    plan = AiPlan(tier, spec, machine, w, h, frames, spec.fps, steps, opts.motion, cfg.decode_chunk,
+                  cfg.forward_chunking, cfg.attention_slicing, cfg.offload, cfg.scale, est, fits, tuple(notes),
+                  cfg.vae_tiling, cfg.fp8)
+    return _placed(plan)
+
+
+def _placed(plan: AiPlan) -> AiPlan:
+    """A DiT plan with where its text encoder runs and whether group offload uses streams (derived)."""
+    if not plan.spec.is_dit:
+        return plan
+    d = plan_dit.estimate(plan.spec, plan.machine, plan.width, plan.height, plan.frames, plan.steps, plan.dit_config)
+    notes = plan.notes
+    ram_need = plan_dit.ram_need_gib(plan.spec, plan.machine)
+    if ram_need is not None and not any("system RAM" in n for n in notes):
+        warning = (f"{plan.spec.tier.label} keeps about {ram_need:.1f} GB of weights in system RAM while it "
+                   f"runs; this computer has {plan.machine.ram_gib:.1f} GB: expect swapping")
+        notes = (*notes, warning)
+    return replace(plan, text_encoder=d.text_encoder, streams=d.streams, notes=notes)
 
 
 def least_memory_gib(machine: Machine, tier: Tier, opts: AiOptions | None = None,
@@ -352,88 +407,27 @@ def least_memory_gib(machine: Machine, tier: Tier, opts: AiOptions | None = None
     budget is ignored; its device (and, on Apple GPUs, its size) sets the savings allowed."""
     opts = opts or AiOptions()
     spec = spec or default_spec(tier)
-    frames = opts.frames_per_clip or spec.frames
+    frames = plan_dit.snap_frames(spec, opts.frames_per_clip or spec.frames)
     steps = opts.steps or DEFAULT_STEPS[tier]
     w, h = generation_size(spec, aspect)
     return min(estimate(spec, machine, w, h, frames, steps, c.decode_chunk, c.forward_chunking, c.attention_slicing,
-                        c.offload, opts.motion).peak_gib
-               for c in _configs(machine, frames) if c.scale == 1.0 and c.offload != "sequential")
+                        c.offload, opts.motion, vae_tiling=c.vae_tiling, fp8=c.fp8).peak_gib
+               for c in _configs(machine, frames, spec) if c.scale == 1.0 and c.offload != "sequential")
 
 
-def _with(plan: AiPlan, **changes: Any) -> AiPlan:
-    p = replace(plan, **changes)
-    est = estimate(p.spec, p.machine, p.width, p.height, p.frames, p.steps, p.decode_chunk, p.forward_chunking,
-                   p.attention_slicing, p.offload, p.motion)
-    return replace(p, estimate=est, fits=est.peak_gib <= p.machine.budget_gib)
-
-
-def turned_off(plan: AiPlan, levers: Iterable[str]) -> AiPlan:
-    """``plan`` with the named on/off savings off (a model that does not support them), re-estimated."""
-    off = {name: False for name in ("forward_chunking", "attention_slicing") if name in set(levers)}
-    return _with(plan, **off) if off else plan
-
-
-#: A saving the out-of-memory ladder can turn on: its name, the phases whose memory it lowers,
-#: and the plan with it on (``None``: already on, or not on this device). Forward chunking
-#: and attention slicing shrink the denoiser's activations, so they cannot help a model
-#: that ran out while loading or a VAE that ran out while decoding; a smaller decode chunk
-#: helps only decoding; offloading helps every phase (it moves weights off the GPU).
-Lever = tuple[str, frozenset[Phase], Callable[[AiPlan], tuple[AiPlan, str] | None]]
-
-
-def _smaller_decode(plan: AiPlan) -> tuple[AiPlan, str] | None:
-    if plan.decode_chunk <= 1:
-        return None
-    n = max(1, plan.decode_chunk // 2)
-    return _with(plan, decode_chunk=n), f"decoding {n} frame{'s' if n != 1 else ''} at a time"
-
-
-def _forward_chunking(plan: AiPlan) -> tuple[AiPlan, str] | None:
-    return None if plan.forward_chunking else (_with(plan, forward_chunking=True), "forward chunking on")
-
-
-def _attention_slicing(plan: AiPlan) -> tuple[AiPlan, str] | None:
-    if plan.device != "mps" or plan.attention_slicing:
-        return None
-    return _with(plan, attention_slicing=True), "attention slicing on"
-
-
-def _model_offload(plan: AiPlan) -> tuple[AiPlan, str] | None:
-    if plan.device != "cuda" or plan.offload != "none":
-        return None
-    return _with(plan, offload="model"), "model offload on"
-
-
-def _sequential_offload(plan: AiPlan) -> tuple[AiPlan, str] | None:
-    if plan.device != "cuda" or plan.offload != "model":
-        return None
-    return _with(plan, offload="sequential", decode_chunk=min(plan.decode_chunk, 2)), \
-        "sequential offload on (much slower)"
-
-
-_ALL: frozenset[Phase] = frozenset({"load", "denoise", "decode"})
-
-#: The ladder, cheapest saving first. A new tier's savings go in here, with the phases they help.
-LEVERS: list[Lever] = [
-    ("decode_chunk", frozenset({"decode"}), _smaller_decode),
-    ("forward_chunking", frozenset({"denoise"}), _forward_chunking),
-    ("attention_slicing", frozenset({"denoise"}), _attention_slicing),
-    ("model_offload", _ALL, _model_offload),
-    ("sequential_offload", _ALL, _sequential_offload),
-]
-
-
-def step_down(plan: AiPlan, phase: Phase, unavailable: Iterable[str] = ()) -> tuple[AiPlan, str] | None:
-    """The next, more frugal plan after running out of memory in ``phase``, and what changed.
-
-    Only savings that lower the memory of ``phase`` are tried (:data:`LEVERS`): a load that
-    ran out goes straight to offloading, a decode that ran out halves its chunk first and is
-    never retried with forward chunking. ``unavailable`` names levers this model turned out
-    not to support (attention slicing on a UNet without it). ``None``: nothing left that
-    helps on this tier (the render fails, or falls back when the user allowed it).
-    """
-    skip = set(unavailable)
-    for name, phases, apply in LEVERS:
-        if phase in phases and name not in skip and (nxt := apply(plan)) is not None:
-            return nxt
-    return None
+def least_memory_by_offload(machine: Machine, tier: Tier, aspect: tuple[int, int] = (16, 9),
+                            spec: ModelSpec | None = None) -> dict[str, float]:
+    """Per offload level (``none``, ``model``, group offload, ``sequential``): the least memory ``tier``
+    needs at its native size with every other saving on (the model manager's "VRAM per plan")."""
+    spec = spec or default_spec(tier)
+    frames = plan_dit.snap_frames(spec, spec.frames)
+    steps = DEFAULT_STEPS[tier]
+    w, h = generation_size(spec, aspect)
+    out: dict[str, float] = {}
+    for c in _configs(machine, frames, spec):
+        if c.scale != 1.0:
+            continue
+        peak = estimate(spec, machine, w, h, frames, steps, c.decode_chunk, c.forward_chunking, c.attention_slicing,
+                        c.offload, vae_tiling=c.vae_tiling, fp8=c.fp8).peak_gib
+        out[c.offload] = min(peak, out.get(c.offload, peak))
+    return out

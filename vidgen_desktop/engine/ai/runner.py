@@ -1,6 +1,6 @@
 """Run an AI render: clip after clip, checkpointed, blended, retimed and streamed to the encoder.
 
-Out of memory walks :func:`plan.step_down` with the phase that ran out (``load``,
+Out of memory walks :func:`ladder.step_down` with the phase that ran out (``load``,
 ``denoise`` or ``decode``), so only savings that help that phase are tried, and retries
 the clip. When nothing that helps is left, the model does not load, or the tier fails
 otherwise (a library change, a bug: never mistaken for out of memory), the tier has
@@ -28,7 +28,7 @@ from vidgen_desktop.core.formatting import rough_duration
 from vidgen_desktop.core.jobs import Fit, Quality, RenderJob, Tier
 from vidgen_desktop.core.progress import ProgressCallback
 from vidgen_desktop.core.tiers import model_id
-from vidgen_desktop.engine.ai import backends
+from vidgen_desktop.engine.ai import backends, dit
 from vidgen_desktop.engine.ai.checkpoint import CHECKPOINT_DIR, CheckpointStore, prune_stale, render_key
 from vidgen_desktop.engine.ai.clips import (
     RGB,
@@ -42,9 +42,10 @@ from vidgen_desktop.engine.ai.clips import (
     schedule,
 )
 from vidgen_desktop.engine.ai.errors import ModelLoadError, TierFailed
+from vidgen_desktop.engine.ai.ladder import step_down, turned_off
 from vidgen_desktop.engine.ai.machine import Machine
 from vidgen_desktop.engine.ai.options import AiOptions, ChainFrom
-from vidgen_desktop.engine.ai.plan import AiPlan, Phase, effective_steps, plan_for, step_down, turned_off
+from vidgen_desktop.engine.ai.plan import AiPlan, Phase, effective_steps, plan_for
 from vidgen_desktop.engine.ai.progress import AiProgress
 from vidgen_desktop.engine.ai.spec import spec_from_folder
 from vidgen_desktop.engine.canvas import fit_canvas, rgb_to_yuv420
@@ -224,7 +225,7 @@ class AiRenderer:
                 phase = "load"
                 if backends.CACHE.loaded_tier is not st.tier or not st.announced:
                     self.progress.emit(f"loading {label}", force=True, phase="load", tier=tier)
-                backend = backends.CACHE.get(st.files, plan)
+                backend = backends.CACHE.get(st.files, plan, dit.load_backend if plan.spec.is_dit else None)
                 plan = self._configure(st, backend, plan)
                 if latents is None:
                     phase = "denoise"
