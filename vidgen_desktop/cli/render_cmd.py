@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vidgen_desktop.cli.caption_args import add_caption_arguments, captions_from_args
 from vidgen_desktop.cli.common import ProgressPrinter
 from vidgen_desktop.cli.interrupt import ctrl_c_cancels
 from vidgen_desktop.cli.narration_args import add_narration_arguments, check_narration_args, narration_from_args
@@ -56,6 +57,7 @@ def register(sub: Any) -> None:
                     help="run an AI tier even where the hardware is below its needs (a small GPU, or the CPU): "
                          "it works, but very slowly")
     add_narration_arguments(p)
+    add_caption_arguments(p)
     p.add_argument("--seed", type=int, help="seed for automatic choices (same seed, same video)")
     p.add_argument("--json", action="store_true", help="print progress events as JSON lines on stdout")
     p.set_defaults(func=run)
@@ -108,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
     job = job_from_args(args)
     ai = ai_options_from_args(args)
     narration = narration_from_args(args)
+    captions = captions_from_args(args)
     if narration is not None:
         from vidgen_desktop.engine.narrated_render import caption_font_notice
 
@@ -117,7 +120,11 @@ def run(args: argparse.Namespace) -> int:
     printer = ProgressPrinter(args.json)
     try:
         with ctrl_c_cancels(cancel):
-            if narration is None:
+            if narration is None and captions is not None:
+                from vidgen_desktop.engine.captioned_render import render_captioned
+
+                result = render_captioned(job, captions, on_progress=printer, cancel=cancel, ai=ai)
+            elif narration is None:
                 from vidgen_desktop.engine.render import render
 
                 result = render(job, on_progress=printer, cancel=cancel, ai=ai)
@@ -128,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         printer.close()
     spoken = result.details.get("narration") or {}
-    srt = spoken.get("srt")
+    srt = spoken.get("srt") or (result.details.get("captions") or {}).get("srt")
     notes = [*([f"narration: {spoken['voice']}"] if spoken else []), *result.notes,
              *([f"captions: {srt}"] if srt else [])]
     for note in notes:

@@ -10,6 +10,7 @@ Heavy packages (faster-whisper, ctranslate2, transformers) are imported inside t
 """
 
 from vidgen_desktop.engine.transcribe.result import Transcript, transcript_json
+from vidgen_desktop.engine.transcribe.translate import translate_transcript
 from vidgen_desktop.engine.transcribe.whisper import DEFAULT_MODEL, transcribe
 
-__all__ = ["DEFAULT_MODEL", "Transcript", "transcribe", "transcript_json"]
+__all__ = ["DEFAULT_MODEL", "Transcript", "transcribe", "transcript_json", "translate_transcript"]
