@@ -15,7 +15,9 @@ timestamp tokens (the window advances by 30 s, as real decodes nearly do). Every
 the app's own path: ffmpeg decoding, the Silero voice filter, greedy decoding (the app's CPU
 default), word timestamps (cross-attention alignment) and the cue grouping.
 
-Reports x real time = transcription wall time / audio length (target for small: <= 0.3).
+Reports x real time = transcription wall time / audio length (target for small: <= 0.3), and, since
+the development machine's two cores are shared, the same from the CPU time the run used divided
+by the thread count (what two cores of one's own would take, assuming they stay busy).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -67,6 +70,12 @@ def make_speech(folder: Path, seconds: float) -> tuple[Path, int]:
             return wav, len(text.split())
 
 
+def _cpu_s() -> float:
+    """CPU seconds used by this process and its finished children (ffmpeg)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def run(model: str, folder: Path, speech: Path, words: int, threads: int) -> dict[str, float | int | str]:
     from faster_whisper import WhisperModel
 
@@ -82,6 +91,7 @@ def run(model: str, folder: Path, speech: Path, words: int, threads: int) -> dic
     wm = WhisperModel(str(ct2), device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True)
     load_s = time.monotonic() - t0
     t0 = time.monotonic()
+    cpu0 = _cpu_s()
     samples, duration = load_speech(speech, CancelToken())
     tokens_per_window = round(words / duration * 30 * TOKENS_PER_WORD)
     eot = N_TEXT  # <|endoftext|> follows the text tokens
@@ -92,6 +102,7 @@ def run(model: str, folder: Path, speech: Path, words: int, threads: int) -> dic
     raw = [(w.start, w.end, w.word) for s in segments for w in (s.words or ())]
     cues = words_to_cues(clean_words(raw, duration), duration=duration)
     wall = time.monotonic() - t0
+    cpu = _cpu_s() - cpu0
     windows = -(-duration // 30)
     # The encoder alone, once per 30 s window: the part no decode setting changes.
     import ctranslate2
@@ -104,7 +115,9 @@ def run(model: str, folder: Path, speech: Path, words: int, threads: int) -> dic
     enc_s = time.monotonic() - t1
     return {"model": model, "audio_s": round(duration, 1), "windows": int(windows),
             "tokens_per_window": tokens_per_window, "words_out": len(raw), "cues": len(cues),
-            "transcribe_s": round(wall, 1), "x_realtime": round(wall / duration, 3),
+            "transcribe_s": round(wall, 1), "x_realtime": round(wall / duration, 3), "cpu_s": round(cpu, 1),
+            # What the same work takes on `threads` cores nobody else uses (this machine is shared).
+            "x_realtime_uncontended": round(cpu / threads / duration, 3),
             "encoder_s_per_window": round(enc_s, 2), "load_s": round(load_s, 1), "build_s": round(build_s, 1),
             "threads": threads, "model_mb": round((ct2 / "model.bin").stat().st_size / 1e6)}
 

@@ -106,7 +106,7 @@ def align_words(cues: tuple[Cue, ...], heard: list[Word]) -> tuple[tuple[Cue, ..
         for k, (s, e) in zip(idx, spans):
             s = min(max(s, last, c.start), c.end)
             e = min(max(e, s), c.end)
-            words.append(Word(round(s, 3), round(e, 3), script[k][1]))
+            words.append(Word(s, e, script[k][1]))
             last = e
         out.append(Cue(c.start, c.end, c.text, tuple(words)))
     return tuple(out), matched / len(script)
