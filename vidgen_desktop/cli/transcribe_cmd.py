@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         printer.close()
     if fmt == "json":
-        from vidgen_desktop.engine.captions.files import write_text_atomic
+        from vidgen_desktop.engine.captions.textfile import write_text_atomic
 
         write_text_atomic(out, json.dumps(transcript_json(transcript), ensure_ascii=False, indent=1) + "\n")
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from vidgen_desktop.engine.captions.cue import Cue
+from vidgen_desktop.engine.captions.textfile import write_text_atomic
 
 PLAY_RES = (1920, 1080)
 
@@ -70,6 +71,4 @@ def format_ass(cues: list[Cue], *, play_res: tuple[int, int] = PLAY_RES) -> str:
 
 def write_ass(cues: list[Cue], path: Path) -> Path:
     """Write UTF-8 ASS atomically."""
-    from vidgen_desktop.engine.captions.files import write_text_atomic
-
     return write_text_atomic(Path(path), format_ass(list(cues)))

@@ -6,32 +6,21 @@ writes any format atomically (a hidden ``.partial`` file renamed into place, rem
 
 from __future__ import annotations
 
-import os
+import json
 from pathlib import Path
 from typing import Literal
 
-from vidgen_desktop.core.errors import InputError, OutputError, UsageError
+from vidgen_desktop.core.errors import InputError, UsageError
+from vidgen_desktop.engine.captions.ass import format_ass
 from vidgen_desktop.engine.captions.cue import Cue
+from vidgen_desktop.engine.captions.srt import format_srt, parse_srt
+from vidgen_desktop.engine.captions.textfile import write_text_atomic
+from vidgen_desktop.engine.captions.vtt import format_vtt, parse_vtt
 
 CaptionFormat = Literal["srt", "vtt", "ass", "json"]
 FORMATS: tuple[CaptionFormat, ...] = ("srt", "vtt", "ass", "json")
 #: The largest caption file read (a 10-hour film's subtitles are ~1 MB).
 MAX_CAPTION_BYTES = 20_000_000
-
-
-def write_text_atomic(path: Path, text: str) -> Path:
-    """Write UTF-8 ``text`` to ``path`` through a hidden partial file; nothing is left on failure."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise OutputError(f"{path.parent}: the output folder does not exist")
-    tmp = path.with_name(f".{path.name}.partial")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"{path}: could not be written ({exc.strerror or exc})") from None
-    return path
 
 
 def format_from_path(path: Path, given: str | None = None) -> CaptionFormat:
@@ -48,10 +37,6 @@ def format_from_path(path: Path, given: str | None = None) -> CaptionFormat:
 def format_captions(cues: list[Cue] | tuple[Cue, ...], fmt: CaptionFormat, *, language: str = "",
                     duration_s: float | None = None) -> str:
     """The text of a caption file in ``fmt``."""
-    from vidgen_desktop.engine.captions.ass import format_ass
-    from vidgen_desktop.engine.captions.srt import format_srt
-    from vidgen_desktop.engine.captions.vtt import format_vtt
-
     cues = list(cues)
     if fmt == "srt":
         return format_srt(cues)
@@ -59,8 +44,6 @@ def format_captions(cues: list[Cue] | tuple[Cue, ...], fmt: CaptionFormat, *, la
         return format_vtt(cues, language=language)
     if fmt == "ass":
         return format_ass(cues)
-    import json
-
     return json.dumps(cues_to_json(cues, language=language, duration_s=duration_s), ensure_ascii=False, indent=1) \
         + "\n"
 
@@ -89,9 +72,6 @@ def write_captions(cues: list[Cue] | tuple[Cue, ...], path: Path, fmt: str | Non
 
 def read_captions(path: Path) -> list[Cue]:
     """Cues of an SRT or WebVTT file (``.vtt`` or a ``WEBVTT`` header is WebVTT), with clear errors."""
-    from vidgen_desktop.engine.captions.srt import parse_srt
-    from vidgen_desktop.engine.captions.vtt import parse_vtt
-
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "file not found" if not path.exists() else "is not a file")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from vidgen_desktop.core.errors import InputError
 from vidgen_desktop.engine.captions.cue import Cue
+from vidgen_desktop.engine.captions.textfile import write_text_atomic
 
 _TIME = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2})\.(\d{1,3})")
 _TAG = re.compile(r"<[^>]*>")
@@ -48,8 +49,6 @@ def format_vtt(cues: list[Cue], *, language: str = "") -> str:
 
 def write_vtt(cues: list[Cue], path: Path, *, language: str = "") -> Path:
     """Write UTF-8 WebVTT atomically."""
-    from vidgen_desktop.engine.captions.files import write_text_atomic
-
     return write_text_atomic(Path(path), format_vtt(list(cues), language=language))
 
 
