@@ -17,6 +17,7 @@ from vidgen_desktop.bridge.narration import NarrationSpec
 from vidgen_desktop.bridge.polled import JobState, PolledRunner
 from vidgen_desktop.bridge.worker import ProgressSnapshot, RenderFn, RenderRequest, RenderThread, RenderWorker
 from vidgen_desktop.core.cancel import CancelToken
+from vidgen_desktop.core.captioning import CaptionSpec
 from vidgen_desktop.core.jobs import RenderJob
 
 
@@ -43,15 +44,16 @@ class RenderController(PolledRunner[RenderRequest, ProgressSnapshot]):
         return self.state is not JobState.IDLE
 
     def start(self, job: RenderJob, decision: Any = None, *, ai: Any = None,
-              narration: NarrationSpec | None = None) -> bool:
+              narration: NarrationSpec | None = None, captions: CaptionSpec | None = None) -> bool:
         """Queue ``job`` on the worker. Returns False (and does nothing) while another job runs.
 
         ``ai`` is the AI tiers' ``AiOptions``; ``narration`` makes it a narrated render (the
-        script is spoken first and replaces ``job.audio``).
+        script is spoken first and replaces ``job.audio``); ``captions`` (a render from an audio
+        file) transcribes that audio, or reads a captions file, and burns the cues in.
         """
         if self.busy or self._shut_down:
             return False
-        request = RenderRequest(next(self._ids), job, CancelToken(), decision, ai, narration)
+        request = RenderRequest(next(self._ids), job, CancelToken(), decision, ai, narration, captions)
         self._begin(request)
         self.started.emit(job)
         self._send(request)

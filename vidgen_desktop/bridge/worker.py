@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QThread
 
+from vidgen_desktop.bridge.captioning import CaptionedRender
 from vidgen_desktop.bridge.narration import NarratedRender, NarrationSpec
 from vidgen_desktop.bridge.polled import PolledWorker
 from vidgen_desktop.core.cancel import CancelToken
+from vidgen_desktop.core.captioning import CaptionSpec
 from vidgen_desktop.core.jobs import RenderJob
 from vidgen_desktop.core.progress import ProgressCallback, ProgressEvent
 
@@ -82,6 +84,8 @@ class RenderRequest:
     ai: Any = None
     #: Speak this script first and use it as the audio (``job.audio`` is then a placeholder).
     narration: NarrationSpec | None = None
+    #: Captions from the audio (transcribed) or a file, for a render from an audio file.
+    captions: CaptionSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,11 @@ class RenderWorker(PolledWorker[RenderRequest, ProgressSnapshot]):
 
     def work(self, request: RenderRequest) -> object:
         log.info("render %d: %s", request.job_id, request.job)
+        if request.narration is None and request.captions is not None:
+            with CaptionedRender(request.captions, request.job, self.report, request.cancel) as captioned:
+                result = self._render_fn(request.job, on_progress=self.report, cancel=request.cancel,
+                                         decision=request.decision, ai=request.ai, burn_captions=captioned.burn)
+                return captioned.finish(result)
         with NarratedRender(request.narration, request.job, self.report, request.cancel) as narrated:
             result = self._render_fn(narrated.job, on_progress=self.report, cancel=request.cancel,
                                      decision=request.decision, ai=request.ai, burn_captions=narrated.burn)

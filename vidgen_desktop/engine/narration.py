@@ -221,12 +221,13 @@ def prepare_narrated_audio(
         audio_path = mix_music(wav, Path(music), out_dir / "narration+music.wav", cancel=cancel)
     cues, notes = narration.cues, (*choice.notes, *narration.notes)
     if align_words:  # word timings: Whisper hears the narration, its words are matched to the script
-        from vidgen_desktop.engine.transcribe.align import align_narration
+        from vidgen_desktop.engine.transcribe.align import align_narration, alignment_model
         from vidgen_desktop.engine.tts.engines import default_store
 
-        on_progress(ProgressEvent("align", 0, 0, time.monotonic() - t0, None, "timing the captions' words"))
-        aligned = align_narration(cues, wav, store=store or default_store(), language=narration.language,
-                                  cancel=cancel)
+        store = store or default_store()
+        if alignment_model(store) is not None:
+            on_progress(ProgressEvent("align", 0, 0, time.monotonic() - t0, None, "timing the captions' words"))
+        aligned = align_narration(cues, wav, store=store, language=narration.language, cancel=cancel)
         cues, notes = aligned.cues, (*notes, aligned.note)
     srt = write_srt(list(cues), out_dir / "narration.srt") if write_srt_file else None
     return NarrationResult(audio_path, wav, narration.duration_s, cues, srt, choice, narration,
