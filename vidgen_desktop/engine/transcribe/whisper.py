@@ -36,6 +36,9 @@ SILENCE_PEAK = 1e-4
 #: Whisper's beam width; 1 (greedy) is several times faster on a CPU and nearly as good for captions.
 CPU_BEAM = 1
 GPU_BEAM = 5
+#: Tokens decoded per 30 s window at most: openai-whisper's own default (``sample_len``, half the text
+#: context). Fast speech is ~200 tokens a window; a decode stuck in a loop stops here instead of at 448.
+MAX_NEW_TOKENS = 224
 
 
 def store_for(models_dir: Path | None, store: ModelStore | None = None) -> ModelStore:
@@ -153,7 +156,8 @@ def transcribe(
     beam = beam_size or (GPU_BEAM if model.model.device == "cuda" else CPU_BEAM)
     try:
         segments, info = model.transcribe(samples, language=lang, word_timestamps=True, vad_filter=True,
-                                          beam_size=beam, condition_on_previous_text=False)
+                                          beam_size=beam, condition_on_previous_text=False,
+                                          max_new_tokens=MAX_NEW_TOKENS)
         raw: list[tuple[float, float, str]] = []
         total_ms = max(1, round(duration * 1000))
         for seg in segments:  # a generator: the work happens while iterating
