@@ -18,6 +18,14 @@ default), word timestamps (cross-attention alignment) and the cue grouping.
 Reports x real time = transcription wall time / audio length (target for small: <= 0.3), and, since
 the development machine's two cores are shared, the same from the CPU time the run used divided
 by the thread count (what two cores of one's own would take, assuming they stay busy).
+
+Measured 29 Nov 2026 on the 2-core development VM while other jobs kept its load average at 3-15
+(186 s of speech, 7 windows, 141 tokens a window, 2 CTranslate2 threads):
+
+* small int8: 75 CPU-s → 0.20x real time on two free cores (wall 280-330 s = 1.5-1.8x under that load)
+* large-v3-turbo int8: 136 CPU-s → 0.37x on two free cores (wall 595 s = 3.2x under that load)
+
+Re-measure on a quiet machine before quoting the wall-clock figure.
 """
 
 from __future__ import annotations
