@@ -33,19 +33,24 @@ def run_cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*CLI, *args], capture_output=True, text=True, env=env, timeout=300, check=False)
 
 
-def test_transcribe_writes_json_with_words(home: Path, speech: Path, tmp_path: Path) -> None:
+def test_transcribe_writes_translated_json_with_words(home: Path, speech: Path, m2m_folder: Path,
+                                                      tmp_path: Path) -> None:
     """(SRT, VTT and ASS from the same transcript are checked in test_transcribe.py, without a process each.)"""
+    ModelStore(home / "models", disk_margin=0).import_folder("m2m100-418m", m2m_folder)
     js = tmp_path / "talk.txt"
     r = run_cli("transcribe", str(speech), "-o", str(js), "--model", "tiny", "--language", "en", "--format", "json",
-                "--json", home=home)
+                "--translate-to", "de", "--json", home=home)
     assert r.returncode == 0, r.stderr
     done = json.loads(r.stdout.strip().splitlines()[-1])
     assert done["event"] == "done" and done["format"] == "json" and done["cues"] >= 1 and done["words"] >= 1
+    assert done["language"] == "de" and "translated from en to de with m2m100-418m" in r.stderr
     data = json.loads(js.read_text(encoding="utf-8"))
-    assert len(data["cues"]) == done["cues"] and data["model"] == "whisper-tiny"
+    assert len(data["cues"]) == done["cues"] and data["model"] == "whisper-tiny" and data["language"] == "de"
+    for c in data["cues"]:  # translated words are spread over the source cue's speech
+        assert all(c["start"] <= w["start"] <= w["end"] <= c["end"] for w in c["words"])
     words = [w for c in data["cues"] for w in c["words"]]
     assert words and all(0 <= w["start"] <= w["end"] <= data["duration_s"] for w in words)
-    assert all(a["end"] <= b["start"] for a, b in itertools.pairwise(words))
+    assert all(a["end"] <= b["start"] + 1e-9 for a, b in itertools.pairwise(words))
 
 
 def test_silence_exits_1_with_no_speech_found_and_no_file(home: Path, tmp_path: Path) -> None:
