@@ -149,6 +149,8 @@ def test_missing_model_wrong_kind_bad_input(store: ModelStore, whisper_folder: P
         transcribe(tmp_path / "notes.txt", model_id="tiny", store=store)
     with pytest.raises(InputError, match="not found|does not exist|No such"):
         transcribe(tmp_path / "nope.wav", model_id="tiny", store=store)
+    with pytest.raises(UsageError, match="device 'tpu'"):
+        transcribe(speech, model_id="tiny", store=store, device="tpu")
 
 
 def test_cancel_stops_transcription(whisper_store: ModelStore, tmp_path: Path) -> None:

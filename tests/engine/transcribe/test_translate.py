@@ -39,6 +39,17 @@ def test_m2m100_translation_keeps_the_source_timing(store: ModelStore, m2m_folde
     assert same.cues == SOURCE.cues
 
 
+def test_nllb_translation_after_its_import(store: ModelStore, tmp_path: Path) -> None:
+    from tests.engine.transcribe.tiny_models import build_tiny_nllb
+
+    store.import_folder("nllb-200-distilled-600m", build_tiny_nllb(tmp_path / "nllb"))
+    out = translate_transcript(SOURCE, "de", store=store, model_id="nllb-200-distilled-600m")
+    assert out.language == "de" and [(c.start, c.end) for c in out.cues] == [(0.5, 2.0), (2.5, 4.0)]
+    assert all("_Latn" not in c.text for c in out.cues)  # FLORES codes never shown
+    with pytest.raises(UsageError, match="cannot translate into 'xx'"):
+        translate_transcript(SOURCE, "xx", store=store, model_id="nllb-200-distilled-600m")
+
+
 def test_no_translation_model_says_what_to_download(store: ModelStore) -> None:
     with pytest.raises(ModelNotInstalledError, match="translation model") as info:
         translate_transcript(SOURCE, "fr", store=store)

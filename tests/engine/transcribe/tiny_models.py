@@ -156,3 +156,35 @@ def build_tiny_m2m100(folder: Path) -> Path:
     model.generation_config = GenerationConfig(bos_token_id=0, eos_token_id=2, pad_token_id=1, decoder_start_token_id=2)
     model.save_pretrained(folder)
     return folder
+
+
+def build_tiny_nllb(folder: Path) -> Path:
+    """A 2-layer, 32-wide NLLB-200 (the M2M100 architecture) with a tokenizer from a tiny SentencePiece vocabulary
+    and NLLB's 202 FLORES-200 language codes, in the layout of ``facebook/nllb-200-distilled-600M``."""
+    import io
+
+    import sentencepiece as spm
+    import torch
+    from transformers import GenerationConfig, M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+
+    torch.manual_seed(0)
+    folder.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    spm.SentencePieceTrainer.train(sentence_iterator=iter(_M2M_SENTENCES * 20), model_writer=buf, vocab_size=100,
+                                   model_type="bpe", character_coverage=1.0, bos_id=-1, eos_id=-1, unk_id=0,
+                                   pad_id=-1, minloglevel=2)
+    (folder / "sentencepiece.bpe.model").write_bytes(buf.getvalue())
+    sp = spm.SentencePieceProcessor(model_proto=buf.getvalue())
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+    for i in range(sp.get_piece_size()):
+        vocab.setdefault(sp.id_to_piece(i), len(vocab))
+    tok = NllbTokenizer(vocab=vocab, merges=[], src_lang="eng_Latn", tgt_lang="deu_Latn")
+    tok.save_pretrained(folder)
+    config = M2M100Config(vocab_size=len(tok), d_model=32, encoder_layers=2, decoder_layers=2,
+                          encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64,
+                          max_position_embeddings=256, pad_token_id=1, bos_token_id=0, eos_token_id=2,
+                          decoder_start_token_id=2)
+    model = M2M100ForConditionalGeneration(config).eval()
+    model.generation_config = GenerationConfig(bos_token_id=0, eos_token_id=2, pad_token_id=1, decoder_start_token_id=2)
+    model.save_pretrained(folder)
+    return folder

@@ -79,6 +79,8 @@ def pick_device(device: str | None) -> tuple[str, str]:
         device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
     if device not in ("cpu", "cuda"):
         raise UsageError(f"device {device!r}: choose cpu, cuda or auto")
+    if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+        raise UsageError("no NVIDIA GPU is usable by CTranslate2 here: transcribe on the CPU (--device cpu or auto)")
     return device, "float16" if device == "cuda" else "int8"
 
 
