@@ -82,7 +82,7 @@ class Translator:
     def __init__(self, folder: Path, model_id: str, kind: str, source: str, target: str,
                  device: str | None = None) -> None:
         if importlib.util.find_spec("transformers") is None or importlib.util.find_spec("torch") is None:
-            raise MissingDependencyError("caption translation", ["transformers", "torch"], "captions")
+            raise MissingDependencyError("caption translation", ["transformers", "torch"], "ai")
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
