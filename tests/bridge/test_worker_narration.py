@@ -168,3 +168,24 @@ def test_nothing_is_released_or_imported_when_ai_was_never_used(qtbot: QtBot, mo
     c = RenderController(FakeRender(frames=1))
     assert c.shutdown()
     assert "vidgen_desktop.engine.ai.backends" not in __import__("sys").modules
+
+
+def test_captions_from_a_file_are_burned_and_written_beside_the_video(qtbot: QtBot, controller: Any,
+                                                                      tmp_path: Path) -> None:
+    """The window's captioned render (a render from AUDIO): the same engine pipeline as ``--captions-file``."""
+    from tests.media_factory import tone
+    from vidgen_desktop.core.captioning import CaptionSpec
+    from vidgen_desktop.engine.captions import read_srt
+
+    fn = RecordingRender()
+    c = controller(fn)
+    mine = tmp_path / "mine.vtt"
+    mine.write_text("WEBVTT\n\n00:00.200 --> 00:01.000\nHello <b>you</b>\n", encoding="utf-8")
+    job = RenderJob(image=textured_image(tmp_path / "pic.png", (64, 48)), audio=tone(tmp_path / "a.wav", 1.5),
+                    output=tmp_path / "video.mp4")
+    with qtbot.waitSignal(c.succeeded, timeout=30_000) as done:
+        assert c.start(job, caption_source=CaptionSpec(source="file", captions_file=mine))
+    assert [(q.start, q.end, q.text) for q in fn.calls[0]["burn"]] == [(0.2, 1.0, "Hello you")]
+    assert [q.text for q in read_srt(tmp_path / "video.srt")] == ["Hello you"]
+    facts = done.args[0].details["captions"]
+    assert facts["source"] == "file" and facts["cues"] == 1 and facts["srt"] == str(tmp_path / "video.srt")

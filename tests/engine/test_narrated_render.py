@@ -84,7 +84,7 @@ def test_burned_captions_and_music_leave_no_sidecar(job: RenderJob, temp_root: P
         ({"music": "bad"}, InputError, "bad.wav"),
         ({"voice": "no-such-voice"}, UsageError, "no-such-voice"),
         ({"language": "xx"}, UsageError, "not supported"),
-        ({"captions": "subtitles"}, UsageError, "srt, burn or none"),
+        ({"captions": "subtitles"}, UsageError, "srt, burn, auto or none"),
     ],
 )
 def test_entry_failures_leave_nothing_behind(job: RenderJob, temp_root: Path, tmp_path: Path,

@@ -19,6 +19,7 @@ from vidgen_desktop.bridge.narration import NarrationSpec
 from vidgen_desktop.bridge.polled import JobState, PolledRunner
 from vidgen_desktop.bridge.worker import ProgressSnapshot, RenderFn, RenderRequest, RenderThread, RenderWorker
 from vidgen_desktop.core.cancel import CancelToken
+from vidgen_desktop.core.captioning import CaptionSpec
 from vidgen_desktop.core.jobs import RenderJob
 
 
@@ -48,16 +49,19 @@ class RenderController(PolledRunner[RenderRequest, ProgressSnapshot]):
 
     def start(self, job: RenderJob, decision: Any = None, *, ai: Any = None,
               narration: NarrationSpec | None = None, captions: CaptionRequest | None = None,
-              queue_id: int | None = None) -> bool:
+              queue_id: int | None = None, caption_source: CaptionSpec | None = None) -> bool:
         """Queue ``job`` on the worker. Returns False (and does nothing) while another job runs.
 
         ``ai`` is the AI tiers' ``AiOptions``; ``narration`` makes it a narrated render (the
         script is spoken first and replaces ``job.audio``); ``captions`` are the caption
-        editor's cues, burned in and/or saved beside the video; ``queue_id``: the queue job it is.
+        editor's cues, burned in and/or saved beside the video; ``caption_source`` (a render
+        from an audio file) transcribes that audio, or reads a captions file, and burns the cues
+        in; ``queue_id``: the queue job it is.
         """
         if self.busy or self._shut_down:
             return False
-        request = RenderRequest(next(self._ids), job, CancelToken(), decision, ai, narration, captions, queue_id)
+        request = RenderRequest(next(self._ids), job, CancelToken(), decision, ai, narration, captions, queue_id,
+                                caption_source)
         self._begin(request)
         self.started.emit(job)
         self._send(request)

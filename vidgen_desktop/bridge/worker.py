@@ -24,11 +24,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QThread
 
+from vidgen_desktop.bridge.captioning import CaptionedRender
 from vidgen_desktop.bridge.captions import CaptionRequest, with_saved_srt
 from vidgen_desktop.bridge.narration import NarratedRender, NarrationSpec
 from vidgen_desktop.bridge.polled import PolledWorker
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.caption_look import CaptionLook
+from vidgen_desktop.core.captioning import CaptionSpec
 from vidgen_desktop.core.jobs import RenderJob
 from vidgen_desktop.core.progress import ProgressCallback, ProgressEvent
 
@@ -91,6 +93,8 @@ class RenderRequest:
     captions: CaptionRequest | None = None
     #: The window's queue job this render is (its history row points back to it).
     queue_id: int | None = None
+    #: Captions transcribed from the audio or read from a file, for a render from an audio file.
+    caption_source: CaptionSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,12 @@ class RenderWorker(PolledWorker[RenderRequest, ProgressSnapshot]):
         burn = edited.cues if edited is not None and edited.burn else ()
         look = edited.look if edited is not None else request.narration.look if request.narration else None
         extra: dict[str, Any] = {"caption_look": look} if look is not None else {}  # render stand-ins may lack it
+        if request.narration is None and request.caption_source is not None:
+            with CaptionedRender(request.caption_source, request.job, self.report, request.cancel) as captioned:
+                result = self._render_fn(request.job, on_progress=self.report, cancel=request.cancel,
+                                         decision=request.decision, ai=request.ai, burn_captions=captioned.burn,
+                                         **extra)
+                return captioned.finish(result)
         with NarratedRender(request.narration, request.job, self.report, request.cancel) as narrated:
             result = self._render_fn(narrated.job, on_progress=self.report, cancel=request.cancel,
                                      decision=request.decision, ai=request.ai,

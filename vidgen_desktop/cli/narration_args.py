@@ -10,7 +10,7 @@ from vidgen_desktop.cli.common import ENGINES
 from vidgen_desktop.core.errors import UsageError
 from vidgen_desktop.core.narration import NarrationSpec
 
-CAPTION_MODES = ("srt", "burn", "none")
+CAPTION_MODES = ("srt", "burn", "none", "auto")
 
 
 def add_narration_arguments(p: argparse.ArgumentParser) -> None:
@@ -18,7 +18,9 @@ def add_narration_arguments(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("narration (a script spoken as the video's sound, instead of AUDIO)")
     g.add_argument("--script", type=Path, help="text file to speak (UTF-8); the video lasts as long as the speech")
     g.add_argument("--captions", default="srt", choices=CAPTION_MODES,
-                   help="srt: subtitles file next to the video (default); burn: drawn into the picture; none")
+                   help="srt: subtitles file next to the video (default); burn: drawn into the picture; none; "
+                        "auto: word-timed captions burned in and written as VIDEO.srt (with AUDIO: transcribed "
+                        "from it with Whisper)")
     g.add_argument("--music", type=Path, help="background music under the voice (looped, ducked while it speaks)")
     g.add_argument("--voice-engine", default="auto", choices=ENGINES, help="system, bark, xtts or auto (default)")
     v = g.add_mutually_exclusive_group()

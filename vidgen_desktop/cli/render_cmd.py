@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from vidgen_desktop.cli.caption_args import add_caption_look_arguments, look_from_args
+from vidgen_desktop.cli.caption_source_args import add_caption_arguments, captions_from_args
 from vidgen_desktop.cli.common import ProgressPrinter
 from vidgen_desktop.cli.inputs_args import split_inputs
 from vidgen_desktop.cli.interrupt import ctrl_c_cancels
@@ -39,6 +41,7 @@ def register(sub: Any) -> None:
     add_render_options(p)
     add_narration_arguments(p)
     add_caption_look_arguments(p)
+    add_caption_arguments(p)
     p.add_argument("--transition", default=Transition.CROSSFADE.value, choices=[t.value for t in Transition],
                    help="slideshow: how a picture gives way to the next, on the downbeat (default crossfade)")
     add_seed_and_json(p, "print progress events as JSON lines on stdout")
@@ -70,9 +73,10 @@ def job_from_args(args: argparse.Namespace) -> RenderJob:
 
 def run(args: argparse.Namespace) -> int:
     job = job_from_args(args)
-    look_from_args(args)  # usage errors before any work
+    look = look_from_args(args)  # usage errors before any work
     ai = ai_options_from_args(args)
     narration = narration_from_args(args)
+    captions = captions_from_args(args)
     if narration is not None:
         from vidgen_desktop.engine.narrated_render import caption_font_notice
 
@@ -84,11 +88,19 @@ def run(args: argparse.Namespace) -> int:
         with ctrl_c_cancels(cancel):
             from vidgen_desktop.engine.history.tracked import tracked_render
 
-            result = tracked_render(job, ai=ai, narration=narration, on_progress=printer, cancel=cancel)
+            captioned = None
+            if narration is None and captions is not None:
+                from vidgen_desktop.engine.captioned_render import render_captioned
+
+                captioned = functools.partial(render_captioned, job, captions, on_progress=printer, cancel=cancel,
+                                              ai=ai, look=look)
+
+            result = tracked_render(job, ai=ai, narration=narration, on_progress=printer, cancel=cancel,
+                                    run=captioned)
     finally:
         printer.close()
     spoken = result.details.get("narration") or {}
-    srt = spoken.get("srt")
+    srt = spoken.get("srt") or (result.details.get("captions") or {}).get("srt")
     notes = [*([f"narration: {spoken['voice']}"] if spoken else []), *result.notes,
              *([f"captions: {srt}"] if srt else [])]
     for note in notes:

@@ -64,3 +64,7 @@ class CancelledError(VidGenError):
 
     def __init__(self, message: str = "cancelled") -> None:
         super().__init__(message)
+
+
+class NoSpeechError(InputError):
+    """Transcription found no speech in the audio (silence, music only): nothing to caption."""

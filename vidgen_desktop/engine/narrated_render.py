@@ -99,12 +99,13 @@ class NarratedAudio:
             self.narration = prepare_narrated_audio(
                 spec.script, out_dir=self._folder, engine=spec.engine, voice=_voice(spec),
                 voice_sample=spec.voice_sample, language=spec.language or None, music=spec.music, seed=spec.seed,
-                write_srt_file=False, store=_store(spec), on_progress=self.on_progress, cancel=self.cancel)
+                write_srt_file=False, store=_store(spec), on_progress=self.on_progress, cancel=self.cancel,
+                align_words=self.captions is not CaptionMode.NONE)
         except BaseException:
             self.close()  # __exit__ does not run when __enter__ raises
             raise
         self.job = replace(self.job, audio=self.narration.audio_path)
-        if self.captions is CaptionMode.BURN:
+        if self.captions in (CaptionMode.BURN, CaptionMode.AUTO):
             self.burn = self.narration.cues
         return self
 
@@ -114,7 +115,7 @@ class NarratedAudio:
         if made is None:
             raise RuntimeError("finish() belongs inside the with block")
         notes = list(made.notes)
-        if self.captions is CaptionMode.SRT:
+        if self.captions in (CaptionMode.SRT, CaptionMode.AUTO):
             try:
                 self.srt = write_caption_sidecar(made.cues, result.output)
             except VidGenError as exc:  # the video is fine; say what is missing
@@ -176,7 +177,7 @@ def render_narrated(
 def caption_font_notice(spec: NarrationSpec) -> str | None:
     """What to tell the user before a render whose burned captions no installed font can draw, else ``None``
     (the CLI prints it as a warning, the window as a banner)."""
-    if spec.captions != "burn":
+    if spec.captions not in ("burn", "auto"):
         return None
     from vidgen_desktop.engine.captions import caption_font_problem
 

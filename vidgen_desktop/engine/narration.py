@@ -52,6 +52,7 @@ class CaptionMode(str, Enum):
     SRT = "srt"  # a sidecar OUT.srt next to the video (players load it by name)
     BURN = "burn"  # drawn into the picture (no sidecar: players would show them twice)
     NONE = "none"
+    AUTO = "auto"  # burned in and a sidecar: word-timed (aligned by Whisper when a model is installed)
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,7 @@ def prepare_narrated_audio(
     hardware: HardwareInfo | None = None,
     on_progress: ProgressCallback = ignore_progress,
     cancel: CancelToken | None = None,
+    align_words: bool = False,
 ) -> NarrationResult:
     """Speak ``script_text`` into ``out_dir/narration.wav`` (+ ``narration+music.wav``, ``narration.srt``).
 
@@ -217,9 +219,19 @@ def prepare_narrated_audio(
     if music is not None:
         on_progress(ProgressEvent(STAGE_MIX, 0, 1, time.monotonic() - t0, None, "mixing the music under the voice"))
         audio_path = mix_music(wav, Path(music), out_dir / "narration+music.wav", cancel=cancel)
-    srt = write_srt(list(narration.cues), out_dir / "narration.srt") if write_srt_file else None
-    return NarrationResult(audio_path, wav, narration.duration_s, narration.cues, srt, choice, narration,
-                           Path(music) if music else None, (*choice.notes, *narration.notes))
+    cues, notes = narration.cues, (*choice.notes, *narration.notes)
+    if align_words:  # word timings: Whisper hears the narration, its words are matched to the script
+        from vidgen_desktop.engine.transcribe.align import align_narration, alignment_model
+        from vidgen_desktop.engine.tts.engines import default_store
+
+        store = store or default_store()
+        if alignment_model(store) is not None:
+            on_progress(ProgressEvent("align", 0, 0, time.monotonic() - t0, None, "timing the captions' words"))
+        aligned = align_narration(cues, wav, store=store, language=narration.language, cancel=cancel)
+        cues, notes = aligned.cues, (*notes, aligned.note)
+    srt = write_srt(list(cues), out_dir / "narration.srt") if write_srt_file else None
+    return NarrationResult(audio_path, wav, narration.duration_s, cues, srt, choice, narration,
+                           Path(music) if music else None, notes)
 
 
 def speak_to_file(
@@ -287,7 +299,7 @@ def parse_caption_mode(text: str) -> CaptionMode:
     try:
         return CaptionMode(text.strip().lower())
     except ValueError:
-        raise UsageError(f"--captions {text!r}: choose srt, burn or none") from None
+        raise UsageError(f"--captions {text!r}: choose srt, burn, auto or none") from None
 
 
 __all__ = ["CaptionMode", "NarrationResult", "caption_overlay", "captioned_writer", "load_script", "mix_music",

@@ -19,10 +19,11 @@ def test_catalogue_is_package_data_with_every_model_the_tiers_use() -> None:
     assert raw["format"] == 1
     cat = load_builtin_catalogue()
     assert set(cat.ids()) == {"svd", "svd-xt", "animatediff", "ltx-video", "wan2.2-ti2v-5b", "xtts-v2", "bark-small",
-                              "bark"}
+                              "bark", "whisper-tiny", "whisper-base", "whisper-small", "whisper-large-v3-turbo",
+                              "m2m100-418m", "nllb-200-distilled-600m", "opus-mt-en-de"}
     for e in cat:
         assert e.builtin and e.name and e.kind in KINDS and e.tier
-        assert e.download_bytes and e.download_bytes > 100_000_000
+        assert e.download_bytes and e.download_bytes > 50_000_000
         assert e.licences
         for s in e.sources:
             assert s.repo.count("/") == 1 and s.revision and s.allow and s.required
@@ -30,7 +31,7 @@ def test_catalogue_is_package_data_with_every_model_the_tiers_use() -> None:
         # What a video model needs comes from the memory plan alone (engine.decide.vram_need_gib).
         e = cat.get(model_id)
         assert e.tier == tier.value and e.vram_gb is None and e.ram_gb is None, f"{model_id}: own memory figures"
-    assert all(e.vram_gb and e.ram_gb for e in cat if e.tier == "tts")
+    assert all(e.vram_gb and e.ram_gb for e in cat if e.tier in ("tts", "captions"))
 
 
 def test_catalogue_repos_and_licences() -> None:
@@ -47,12 +48,18 @@ def test_catalogue_repos_and_licences() -> None:
     assert cat.get("xtts-v2").repo == "coqui/XTTS-v2"
     assert {cat.get(i).repo for i in ("bark-small", "bark")} == {"suno/bark-small", "suno/bark"}
     need_accept = {e.id for e in cat if e.licences_to_accept}
-    assert need_accept == {"svd", "svd-xt", "animatediff", "ltx-video", "xtts-v2"}
+    assert need_accept == {"svd", "svd-xt", "animatediff", "ltx-video", "xtts-v2", "nllb-200-distilled-600m"}
     assert cat.get("ltx-video").licences_to_accept[0].name == "LTXV Open Weights License"
     assert cat.get("wan2.2-ti2v-5b").repo == "Wan-AI/Wan2.2-TI2V-5B-Diffusers"
     assert not cat.get("wan2.2-ti2v-5b").licences_to_accept  # Apache-2.0
     assert "Coqui Public Model License" in cat.get("xtts-v2").licences_to_accept[0].name
     assert cat.get("svd").gated and not cat.get("bark").gated
+    # Captions: Whisper in CTranslate2 form (MIT), translation models with their licences.
+    assert cat.get("whisper-small").repo == "Systran/faster-whisper-small"
+    assert cat.get("whisper-large-v3-turbo").sources[0].repos[0] == "mobiuslabsgmbh/faster-whisper-large-v3-turbo"
+    assert all(e.licences[0].name == "MIT" for e in cat if e.kind == "whisper")
+    assert cat.get("m2m100-418m").licences[0].name == "MIT"
+    assert cat.get("nllb-200-distilled-600m").licences_to_accept[0].name == "CC-BY-NC-4.0"
 
 
 def _files(*paths: str) -> list[RemoteFile]:

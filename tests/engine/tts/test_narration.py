@@ -43,7 +43,7 @@ def test_load_script_reads_text_and_refuses_the_rest(tmp_path: Path) -> None:
 
 def test_caption_modes() -> None:
     assert parse_caption_mode("BURN") is CaptionMode.BURN
-    with pytest.raises(UsageError, match="srt, burn or none"):
+    with pytest.raises(UsageError, match="srt, burn, auto or none"):
         parse_caption_mode("subtitles")
 
 

@@ -21,7 +21,8 @@ from typing import Any
 from vidgen_desktop.engine.models.errors import CatalogueError, UnknownModelError
 
 USER_ENTRIES_NAME = "user-entries.json"
-KINDS: tuple[str, ...] = ("svd", "svd-xt", "animatediff", "ltx", "wan", "xtts", "bark")
+KINDS: tuple[str, ...] = ("svd", "svd-xt", "animatediff", "ltx", "wan", "xtts", "bark", "whisper", "m2m100", "nllb",
+                          "opus-mt")
 
 #: Ids become folder names: lower case, no separators, no leading dot.
 ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
