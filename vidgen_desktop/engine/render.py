@@ -187,7 +187,7 @@ def render(
                 tier_used = outcome.tier if start * 2 >= plan.frames and outcome.tier else Tier.KENBURNS
                 notes.append(f"{Tier.KENBURNS.label} made frames {start + 1}-{plan.frames} of {plan.frames}")
         if start < plan.frames:
-            motion_used = _kenburns(job, plan, write, start, cancel, emit)
+            motion_used = _kenburns(job, plan, write, start, cancel, emit, encoder.frames_in_flight)
         emit("finalize", plan.frames, plan.frames, message="finishing the file")
         encoder.finish()
     if outcome is not None:
@@ -199,7 +199,7 @@ def render(
 
 
 def _kenburns(job: RenderJob, plan: RenderPlan, write: Any, start: int, cancel: CancelToken,
-              emit: Any) -> str:
+              emit: Any, buffers: int = 0) -> str:
     """Frames ``start``.. of the Ken Burns pan and zoom into ``encoder``; returns the motion used."""
     out_size = (plan.width, plan.height)
     picture = open_image(job.image, want=(math.ceil(plan.width * ZOOM), math.ceil(plan.height * ZOOM)))
@@ -210,7 +210,8 @@ def _kenburns(job: RenderJob, plan: RenderPlan, write: Any, start: int, cancel: 
     cancel.raise_if_cancelled()
     eta = EtaEstimator(plan.frames - start)
     last_emit = last_preview = 0.0
-    for i, frame in enumerate(render_frames(canvas, camera, out_size, plan.frames, job.quality, start=start), start):
+    for i, frame in enumerate(render_frames(canvas, camera, out_size, plan.frames, job.quality, start=start,
+                                                       buffers=buffers), start):
         write(frame.y.data, frame.u.data, frame.v.data)
         now = time.monotonic()
         if now - last_emit >= PROGRESS_INTERVAL_S or i == plan.frames - 1:
