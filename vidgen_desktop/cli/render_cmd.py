@@ -16,14 +16,17 @@ from vidgen_desktop.core.errors import UsageError
 from vidgen_desktop.core.formatting import clock
 from vidgen_desktop.core.jobs import (
     ASPECTS,
+    DEFAULT_ENERGY,
     RESOLUTION_PRESETS,
     Fit,
     Motion,
     Quality,
     RenderJob,
     Resolution,
+    Sync,
     Tier,
     parse_aspect,
+    parse_energy,
     parse_fps,
 )
 from vidgen_desktop.engine.ai.options import AiOptions, ChainFrom, MotionStrength
@@ -56,6 +59,11 @@ def register(sub: Any) -> None:
                     help="run an AI tier even where the hardware is below its needs (a small GPU, or the CPU): "
                          "it works, but very slowly")
     add_narration_arguments(p)
+    p.add_argument("--sync", default=Sync.AUTO.value, choices=[v.value for v in Sync],
+                   help="Ken Burns camera and sound: auto (music: moves change with the phrases, pulses on strong "
+                        "beats; speech: calm moves that change at pauses), beats, phrases or off (default auto)")
+    p.add_argument("--energy", default=str(DEFAULT_ENERGY),
+                   help=f"how strongly the camera pulses on the beat, 0 to 1 (default {DEFAULT_ENERGY})")
     p.add_argument("--seed", type=int, help="seed for automatic choices (same seed, same video)")
     p.add_argument("--json", action="store_true", help="print progress events as JSON lines on stdout")
     p.set_defaults(func=run)
@@ -85,6 +93,8 @@ def job_from_args(args: argparse.Namespace) -> RenderJob:
         quality=Quality(args.quality),
         motion=Motion(args.motion) if args.motion in {m.value for m in Motion} else Motion.AUTO,
         seed=args.seed,
+        sync=Sync(getattr(args, "sync", Sync.AUTO.value)),
+        energy=parse_energy(getattr(args, "energy", DEFAULT_ENERGY)),
     )
 
 
