@@ -13,7 +13,18 @@ from typing import TYPE_CHECKING
 
 from vidgen_desktop.bridge.narration import NARRATION_AUDIO, NarrationSpec
 from vidgen_desktop.core.errors import UsageError
-from vidgen_desktop.core.jobs import Fit, Motion, Quality, RenderJob, Resolution, Tier, parse_aspect, parse_fps
+from vidgen_desktop.core.jobs import (
+    Fit,
+    Motion,
+    Quality,
+    RenderJob,
+    Resolution,
+    Sync,
+    Tier,
+    parse_aspect,
+    parse_energy,
+    parse_fps,
+)
 from vidgen_desktop.core.settings import AiSettings, NarrationSettings, OutputSettings
 
 if TYPE_CHECKING:
@@ -33,6 +44,8 @@ def build_job(image: Path, audio: Path | None, output: Path, out: OutputSettings
         fit=Fit(out.fit),
         quality=Quality(out.quality),
         motion=Motion(out.motion),
+        sync=Sync(out.sync),
+        energy=parse_energy(out.energy),
     )
 
 

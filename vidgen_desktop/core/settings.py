@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from vidgen_desktop.core.jobs import ASPECTS, RESOLUTION_PRESETS, Fit, Motion, Quality, Tier
+from vidgen_desktop.core.jobs import ASPECTS, RESOLUTION_PRESETS, Fit, Motion, Quality, Sync, Tier
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,9 @@ SETTINGS_VERSION = 1
 RESOLUTION_CHOICES: tuple[str, ...] = ("auto", *RESOLUTION_PRESETS)
 FPS_CHOICES: tuple[str, ...] = ("auto", "15", "24", "25", "30", "60")
 ASPECT_CHOICES: tuple[str, ...] = tuple(ASPECTS)
+#: How the Ken Burns camera follows the sound, and how strongly it pulses on the beat (``--energy``).
+SYNC_CHOICES: tuple[str, ...] = tuple(s.value for s in Sync)
+ENERGY_CHOICES: tuple[str, ...] = ("0", "0.25", "0.5", "0.75", "1")
 #: Where the video's sound comes from: a sound file, or a typed script spoken by a voice.
 SOUND_SOURCES: tuple[str, ...] = ("file", "narration")
 #: Voice engines (``vidgen_desktop.engine.tts.EngineId`` values; core cannot import the engine).
@@ -65,6 +68,8 @@ class OutputSettings:
     tier: str = Tier.AUTO.value
     #: Folder the video is written to; "" = the app's outputs folder.
     folder: str = ""
+    sync: str = Sync.AUTO.value
+    energy: str = "0.5"
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,8 @@ _VALID: dict[str, frozenset[str]] = {
     "quality": frozenset(q.value for q in Quality),
     "motion": frozenset(m.value for m in Motion),
     "tier": frozenset(t.value for t in Tier),
+    "sync": frozenset(SYNC_CHOICES),
+    "energy": frozenset(ENERGY_CHOICES),
 }
 
 
