@@ -6,8 +6,10 @@ Run: ``OMP_NUM_THREADS=1 python benchmarks/kenburns.py [--seconds 60] [--repeat 
 * sync     - the same with the camera following the sound (``--sync auto --energy 0.5``): 120 BPM beats,
              phrases and sections, from the analyser when it is installed, else a hand-built analysis of
              the same shape (the benchmark then measures the camera and the render, not the listening).
-* floor    - ffmpeg re-encoding our plain output (moving content, same frame count) with the same
-             encoder settings: the cost of x264 alone, which no renderer can beat.
+* floor    - ffmpeg re-encoding our output (moving content, same frame count) with the same
+             encoder settings: the cost of x264 alone, which no renderer can beat (the synced render
+             is compared with the floor of its own output: more motion costs x264 more).
+* python / ffmpeg CPU - each render's split: our process (decode, warps, piping) and its ffmpeg.
 * zoompan  - the usual recipe: upscale first (to hide some jitter), zoompan, same encoder (``--zoompan``).
 * peak RSS - whole process tree (Python + ffmpeg), sampled every 50 ms, at --seconds and --long.
 
@@ -119,13 +121,21 @@ def render_in_child(photo: Path, audio: Path, out: Path, sync: str = "off", seco
         "from vidgen_desktop.core.jobs import RenderJob, Resolution, Sync, Tier\n"
         "from vidgen_desktop.engine.render import render\n"
         f"render(RenderJob(Path({str(photo)!r}), Path({str(audio)!r}), Path({str(out)!r}), tier=Tier.KENBURNS, "
-        f"resolution=Resolution.parse('1080p'), fps=30.0, sync=Sync({sync!r})))"
+        f"resolution=Resolution.parse('1080p'), fps=30.0, sync=Sync({sync!r})))\n"
+        "import json, resource; me, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, "
+        "resource.RUSAGE_CHILDREN))\n"
+        "print(json.dumps({'python_cpu_s': me.ru_utime + me.ru_stime, 'ffmpeg_cpu_s': kids.ru_utime + kids.ru_stime}))"
     )
     t0, c0 = time.perf_counter(), children_cpu()
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "VIDGEN_HOME": str(out.parent)})
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "VIDGEN_HOME": str(out.parent)},
+                            stdout=subprocess.PIPE, text=True)
     with PeakRss(proc.pid) as rss:
-        rc = proc.wait()
+        stdout, _ = proc.communicate()
+        rc = proc.returncode
     CPU[out.stem] = children_cpu() - c0
+    if rc == 0:
+        split = json.loads(stdout.strip().splitlines()[-1])
+        CPU[f"{out.stem}_python"], CPU[f"{out.stem}_ffmpeg"] = split["python_cpu_s"], split["ffmpeg_cpu_s"]
     if rc != 0:
         raise SystemExit(f"render failed ({rc})")
     return time.perf_counter() - t0, rss.peak
@@ -163,12 +173,18 @@ def main() -> None:
         add("plain_s", wall), add("peak_rss_mb", rss / (1 << 20)), add("plain_cpu_s", CPU["ours"])
         add("floor_s", timed("floor", [*ff, "-i", str(ours), *enc, str(args.workdir / "floor.mp4")]))
         add("floor_cpu_s", CPU["floor"])
-        wall, _ = render_in_child(photo, audio, args.workdir / "synced.mp4", "auto", args.seconds)
+        add("plain_python_cpu_s", CPU["ours_python"]), add("plain_ffmpeg_cpu_s", CPU["ours_ffmpeg"])
+        synced = args.workdir / "synced.mp4"
+        wall, _ = render_in_child(photo, audio, synced, "auto", args.seconds)
         add("sync_s", wall), add("sync_cpu_s", CPU["synced"])
+        add("sync_python_cpu_s", CPU["synced_python"]), add("sync_ffmpeg_cpu_s", CPU["synced_ffmpeg"])
+        # The synced video moves more (pulses, phrase moves): x264's own cost on it is its floor.
+        add("sync_floor_s", timed("sync_floor", [*ff, "-i", str(synced), *enc, str(args.workdir / "floor2.mp4")]))
+        add("sync_floor_cpu_s", CPU["sync_floor"])
         add("plain_vs_floor", runs["plain_s"][-1] / runs["floor_s"][-1])
         add("plain_vs_floor_cpu", runs["plain_cpu_s"][-1] / runs["floor_cpu_s"][-1])
-        add("sync_vs_floor", runs["sync_s"][-1] / runs["floor_s"][-1])
-        add("sync_vs_floor_cpu", runs["sync_cpu_s"][-1] / runs["floor_cpu_s"][-1])
+        add("sync_vs_floor", runs["sync_s"][-1] / runs["sync_floor_s"][-1])
+        add("sync_vs_floor_cpu", runs["sync_cpu_s"][-1] / runs["sync_floor_cpu_s"][-1])
         add("load_1min", os.getloadavg()[0])
     results = {k: statistics.median(v) for k, v in runs.items()}
     if args.repeat > 1:
