@@ -99,8 +99,8 @@ def plan_camera(analysis: AudioAnalysis | None, motion: Motion, canvas: tuple[in
     if moves and motion is Motion.AUTO and analysis is not None:
         speech = analysis.kind == "speech"
         joins = move_boundaries(analysis, start_s, frames, fps)
-        sections = {round((t - start_s) * fps) for t in analysis.sections} if not speech else set()
-        track = _moves_track(canvas, out_size, frames, fps, joins, sections, seed, speech)
+        sections = {round((t - start_s) * fps) for t in analysis.sections if 0 < t - start_s < frames / fps}
+        track = _moves_track(canvas, out_size, frames, fps, joins, set() if speech else sections, seed, speech)
         label = "follows the sound"
         follows.append("pauses" if speech else "phrases")
     else:
@@ -226,7 +226,7 @@ def _moves_track(canvas: tuple[int, int], out_size: tuple[int, int], frames: int
     family = 0
     for k in range(1, len(knots)):
         n = knots[k] - knots[k - 1]
-        # A new section switches between zooming and panning; without sections, every second move does.
+        # A new section switches between zooming and panning; without sections (or in speech), every second move.
         starts_section = any(abs(knots[k - 1] - s) <= 1 for s in sections) if sections else k % 2 == 1
         if k > 1 and starts_section:
             family ^= 1
