@@ -1,12 +1,21 @@
 """Ken Burns benchmark: our render vs the encoder floor vs ffmpeg zoompan, and peak memory.
 
-Run: ``OMP_NUM_THREADS=1 python benchmarks/kenburns.py [--seconds 60] [--long 600]``
+Run: ``OMP_NUM_THREADS=1 python benchmarks/kenburns.py [--seconds 60] [--repeat 3] [--long 600] [--zoompan]``
 
-* render   - ``vidgen_desktop.engine.render`` at 1080p30 from a ~4000x3000 photo, default motion.
+* plain    - ``vidgen_desktop.engine.render`` at 1080p30 from a ~4000x3000 photo, default motion, ``--sync off``.
+* sync     - the same with the camera following the sound (``--sync auto --energy 0.5``): 120 BPM beats,
+             phrases and sections, from the analyser when it is installed, else a hand-built analysis of
+             the same shape (the benchmark then measures the camera and the render, not the listening).
 * floor    - ffmpeg re-encoding our output (moving content, same frame count) with the same
-             encoder settings: the cost of x264 alone, which no renderer can beat.
-* zoompan  - the usual recipe: upscale first (to hide some jitter), zoompan, same encoder.
+             encoder settings: the cost of x264 alone, which no renderer can beat (the synced render
+             is compared with the floor of its own output: more motion costs x264 more).
+* python / ffmpeg CPU - each render's split: our process (decode, warps, piping) and its ffmpeg.
+* zoompan  - the usual recipe: upscale first (to hide some jitter), zoompan, same encoder (``--zoompan``).
 * peak RSS - whole process tree (Python + ffmpeg), sampled every 50 ms, at --seconds and --long.
+
+Each repeat runs floor, plain and sync back to back, so the ratios compare runs under the
+same load (this machine is shared); the medians are reported, with CPU seconds (user + system
+of the process tree), which load changes much less than wall time.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import threading
@@ -87,20 +97,45 @@ def children_cpu() -> float:
 CPU: dict[str, float] = {}
 
 
-def render_in_child(photo: Path, audio: Path, out: Path) -> tuple[float, int]:
+#: In the child: a stand-in analyser (120 BPM 4/4, phrases every 4 bars, sections every 16) when the real one
+#: (``vidgen_desktop.engine.audio``) is not installed.
+STAND_IN = """
+import importlib.util, sys, types
+if importlib.util.find_spec('vidgen_desktop.engine.audio') is None:
+    from vidgen_desktop.core.analysis import AudioAnalysis
+    def analyze_audio(path, *, cancel=None, cache_dir=None, _d=DURATION):
+        beats = tuple(0.5 * k for k in range(int(_d * 2)))
+        down = beats[::4]
+        return AudioAnalysis(_d, 'music', 120.0, beats, tuple(1.0 if k % 4 == 0 else 0.5 for k in range(len(beats))),
+                             down, sections=down[::16], phrases=down[::4])
+    mod = types.ModuleType('vidgen_desktop.engine.audio'); mod.analyze_audio = analyze_audio
+    sys.modules['vidgen_desktop.engine.audio'] = mod
+"""
+
+
+def render_in_child(photo: Path, audio: Path, out: Path, sync: str = "off", seconds: float = 60.0) -> tuple[float, int]:
     """Render in a fresh process so RSS is measured for the render alone."""
     code = (
-        "import sys; from pathlib import Path; "
-        "from vidgen_desktop.core.jobs import RenderJob, Resolution, Tier; "
-        "from vidgen_desktop.engine.render import render; "
+        (STAND_IN.replace("DURATION", repr(seconds)) if sync != "off" else "") +
+        "import sys; from pathlib import Path\n"
+        "from vidgen_desktop.core.jobs import RenderJob, Resolution, Sync, Tier\n"
+        "from vidgen_desktop.engine.render import render\n"
         f"render(RenderJob(Path({str(photo)!r}), Path({str(audio)!r}), Path({str(out)!r}), tier=Tier.KENBURNS, "
-        "resolution=Resolution.parse('1080p'), fps=30.0))"
+        f"resolution=Resolution.parse('1080p'), fps=30.0, sync=Sync({sync!r})))\n"
+        "import json, resource; me, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, "
+        "resource.RUSAGE_CHILDREN))\n"
+        "print(json.dumps({'python_cpu_s': me.ru_utime + me.ru_stime, 'ffmpeg_cpu_s': kids.ru_utime + kids.ru_stime}))"
     )
     t0, c0 = time.perf_counter(), children_cpu()
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "VIDGEN_HOME": str(out.parent)})
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "VIDGEN_HOME": str(out.parent)},
+                            stdout=subprocess.PIPE, text=True)
     with PeakRss(proc.pid) as rss:
-        rc = proc.wait()
+        stdout, _ = proc.communicate()
+        rc = proc.returncode
     CPU[out.stem] = children_cpu() - c0
+    if rc == 0:
+        split = json.loads(stdout.strip().splitlines()[-1])
+        CPU[f"{out.stem}_python"], CPU[f"{out.stem}_ffmpeg"] = split["python_cpu_s"], split["ffmpeg_cpu_s"]
     if rc != 0:
         raise SystemExit(f"render failed ({rc})")
     return time.perf_counter() - t0, rss.peak
@@ -116,7 +151,9 @@ def timed(name: str, cmd: list[str]) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--repeat", type=int, default=1, help="floor/plain/sync rounds; medians are reported")
     ap.add_argument("--long", type=float, default=600.0, help="second audio length for the memory check (0: skip)")
+    ap.add_argument("--zoompan", action="store_true", help="also time ffmpeg zoompan (slow)")
     ap.add_argument("--workdir", type=Path, default=ROOT / ".bench")
     args = ap.parse_args()
     args.workdir.mkdir(exist_ok=True)
@@ -125,28 +162,49 @@ def main() -> None:
     # The floor and zoompan use exactly the app's video encoder settings (GOP, profile, tags).
     enc = [*video_codec_args(EncodeSettings(1920, 1080, 30.0, Quality.STANDARD)), "-an"]
     ff = [ffmpeg_exe(), "-v", "error", "-y"]
-    results: dict[str, float] = {}
+    runs: dict[str, list[float]] = {}
+
+    def add(key: str, value: float) -> None:
+        runs.setdefault(key, []).append(value)
 
     ours = args.workdir / "ours.mp4"
-    results["render_s"], results["peak_rss_mb"] = render_in_child(photo, audio, ours)
-    results["peak_rss_mb"] /= 1 << 20
-    results["floor_s"] = timed("floor", [*ff, "-i", str(ours), *enc, str(args.workdir / "floor.mp4")])
-    zoompan = ("scale=8000:-1,zoompan=z='min(zoom+0.0005,1.15)':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)'"
-               f":d={frames}:s=1920x1080:fps=30")
-    results["zoompan_s"] = timed("zoompan", [*ff, "-i", str(photo), "-vf", zoompan, "-frames:v", str(frames), *enc,
-                                  str(args.workdir / "zoompan.mp4")])
+    for _ in range(max(1, args.repeat)):
+        wall, rss = render_in_child(photo, audio, ours, "off", args.seconds)
+        add("plain_s", wall), add("peak_rss_mb", rss / (1 << 20)), add("plain_cpu_s", CPU["ours"])
+        add("floor_s", timed("floor", [*ff, "-i", str(ours), *enc, str(args.workdir / "floor.mp4")]))
+        add("floor_cpu_s", CPU["floor"])
+        add("plain_python_cpu_s", CPU["ours_python"]), add("plain_ffmpeg_cpu_s", CPU["ours_ffmpeg"])
+        synced = args.workdir / "synced.mp4"
+        wall, _ = render_in_child(photo, audio, synced, "auto", args.seconds)
+        add("sync_s", wall), add("sync_cpu_s", CPU["synced"])
+        add("sync_python_cpu_s", CPU["synced_python"]), add("sync_ffmpeg_cpu_s", CPU["synced_ffmpeg"])
+        # The synced video moves more (pulses, phrase moves): x264's own cost on it is its floor.
+        add("sync_floor_s", timed("sync_floor", [*ff, "-i", str(synced), *enc, str(args.workdir / "floor2.mp4")]))
+        add("sync_floor_cpu_s", CPU["sync_floor"])
+        add("plain_vs_floor", runs["plain_s"][-1] / runs["floor_s"][-1])
+        add("plain_vs_floor_cpu", runs["plain_cpu_s"][-1] / runs["floor_cpu_s"][-1])
+        add("sync_vs_floor", runs["sync_s"][-1] / runs["sync_floor_s"][-1])
+        add("sync_vs_floor_cpu", runs["sync_cpu_s"][-1] / runs["sync_floor_cpu_s"][-1])
+        add("load_1min", os.getloadavg()[0])
+    results = {k: statistics.median(v) for k, v in runs.items()}
+    if args.repeat > 1:
+        results["plain_vs_floor_all"] = runs["plain_vs_floor"]  # type: ignore[assignment]
+        results["sync_vs_floor_all"] = runs["sync_vs_floor"]  # type: ignore[assignment]
+    if args.zoompan:
+        zoompan = ("scale=8000:-1,zoompan=z='min(zoom+0.0005,1.15)':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)'"
+                   f":d={frames}:s=1920x1080:fps=30")
+        results["zoompan_s"] = timed("zoompan", [*ff, "-i", str(photo), "-vf", zoompan, "-frames:v", str(frames),
+                                      *enc, str(args.workdir / "zoompan.mp4")])
+        results["zoompan_cpu_s"] = CPU["zoompan"]
+        results["zoompan_vs_plain"] = results["zoompan_s"] / results["plain_s"]
     if args.long:
         _, long_audio = make_inputs(args.workdir, args.long)
-        long_s, long_rss = render_in_child(photo, long_audio, args.workdir / "long.mp4")
+        long_s, long_rss = render_in_child(photo, long_audio, args.workdir / "long.mp4", "auto", args.long)
         results["long_render_s"] = long_s
         results["long_peak_rss_mb"] = long_rss / (1 << 20)
         results["rss_growth_pct"] = 100.0 * (results["long_peak_rss_mb"] / results["peak_rss_mb"] - 1.0)
-    results["render_cpu_s"], results["floor_cpu_s"], results["zoompan_cpu_s"] = (
-        CPU["ours"], CPU["floor"], CPU["zoompan"])
-    results["render_vs_floor_cpu"] = CPU["ours"] / CPU["floor"]
-    results["render_vs_floor"] = results["render_s"] / results["floor_s"]
-    results["zoompan_vs_render"] = results["zoompan_s"] / results["render_s"]
-    print(json.dumps({k: round(v, 2) for k, v in results.items()}, indent=2))
+    print(json.dumps({k: (round(v, 2) if isinstance(v, float) else [round(x, 2) for x in v])
+                      for k, v in results.items()}, indent=2))
 
 
 if __name__ == "__main__":

@@ -41,11 +41,13 @@ def tone(path: Path, seconds: float, *, rate: int = 44100, channels: int = 2, co
 
 
 def decode_gray_frames(video: Path, size: tuple[int, int]) -> np.ndarray:
-    """All frames of a video as a (n, h, w) uint8 array of luma."""
+    """All frames of a video as a (n, h, w) uint8 array of luma, as decoded (the Y plane, no conversion:
+    asking ffmpeg for ``gray`` range-converts a tagged limited-range video and smears it by ~0.3 px)."""
     w, h = size
-    out = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(video), "-f", "rawvideo", "-pix_fmt", "gray", "-"],
-                         stdout=subprocess.PIPE, check=True).stdout
-    return np.frombuffer(out, np.uint8).reshape(-1, h, w)
+    out = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(video), "-f", "rawvideo", "-pix_fmt", "yuv420p",
+                          "-"], stdout=subprocess.PIPE, check=True).stdout
+    frames = np.frombuffer(out, np.uint8).reshape(-1, w * h * 3 // 2)
+    return frames[:, : w * h].reshape(-1, h, w)
 
 
 def probe_text(path: Path) -> str:

@@ -6,7 +6,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from vidgen_desktop.core.job_codec import job_from_dict, job_to_dict
-from vidgen_desktop.core.jobs import Fit, Motion, Quality, RenderJob, Resolution, Tier, Transition
+from vidgen_desktop.core.jobs import Fit, Motion, Quality, RenderJob, Resolution, Sync, Tier, Transition
 from vidgen_desktop.core.overlays import OverlaySpec
 
 
@@ -20,7 +20,8 @@ def test_a_job_with_everything_changed_round_trips() -> None:
                     resolution=Resolution.parse("640x360"), fps=24.0, aspect=(9, 16), fit=Fit.CROP,
                     quality=Quality.HIGH, motion=Motion.PAN_LEFT, seed=7,
                     overlays=OverlaySpec(visualizer="wave", progress=True, title="Hi"),
-                    more_images=(Path("/a/c.jpg"), Path("/a/d.png")), transition=Transition.CUT)
+                    more_images=(Path("/a/c.jpg"), Path("/a/d.png")), transition=Transition.CUT,
+                    sync=Sync.PHRASES, energy=0.9)
     back = job_from_dict(job_to_dict(job))
     assert back == job
     for f in fields(RenderJob):

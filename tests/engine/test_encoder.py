@@ -90,3 +90,25 @@ def test_cancel_while_ffmpeg_never_exits(media: dict[str, Path], tmp_path: Path,
     assert waited[0] < 2.0
     assert process_gone(int(child.read_text()))
     assert list(tmp_path.glob(".v.*")) == []
+
+
+def test_frames_keep_their_levels_through_the_encoder(media: dict[str, Path], tmp_path: Path) -> None:
+    """Our limited-range BT.709 planes are encoded as they are: no colour conversion on the way (an untagged
+    raw input once made ffmpeg convert them, shifting luma by about 5 code values, and cost CPU)."""
+    import subprocess
+
+    import numpy as np
+
+    from vidgen_desktop.engine.ffmpeg import ffmpeg_exe
+
+    w, h = SETTINGS.width, SETTINGS.height
+    out = tmp_path / "levels.mp4"
+    with VideoEncoder(out, SETTINGS, probe_audio(media["wav"]), CancelToken()) as enc:
+        for _ in range(10):
+            enc.write(bytes([60]) * (w * h), bytes([100]) * (w * h // 4), bytes([170]) * (w * h // 4))
+        enc.finish()
+    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(out), "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"],
+                         capture_output=True, check=True).stdout
+    frame = np.frombuffer(raw, np.uint8)[: w * h * 3 // 2].astype(int)
+    y, u, v = frame[: w * h], frame[w * h: w * h * 5 // 4], frame[w * h * 5 // 4:]
+    assert abs(y.mean() - 60) < 1 and abs(u.mean() - 100) < 1 and abs(v.mean() - 170) < 1

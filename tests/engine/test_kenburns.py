@@ -135,3 +135,25 @@ def test_warped_motion_matches_the_camera_without_integer_jitter() -> None:
     theirs = _measured_shifts([f.astype(np.float64) for f in rounded])
     assert np.abs(ours - expected).max() < 0.3
     assert np.abs(theirs - expected).max() > 0.5  # the test can tell jitter apart
+
+
+@pytest.mark.parametrize("motion", [m for m in Motion if m is not Motion.AUTO])
+def test_track_arrays_match_the_per_frame_windows(motion: Motion) -> None:
+    path = CameraPath(motion, (2208, 1242), (1920, 1080), 30 * 70, 30)  # 70 s: back and forth
+    track = path.track()
+    assert len(track) == 30 * 70
+    for i in (0, 1, 17, 899, 900, 1500, 30 * 70 - 1):
+        w = path.window(i)
+        assert (track.x[i], track.y[i], track.w[i], track.h[i]) == pytest.approx((w.x, w.y, w.w, w.h), abs=1e-9)
+
+
+def test_ring_buffers_give_the_same_frames_as_fresh_ones() -> None:
+    rng = np.random.default_rng(1)
+    yuv = rgb_to_yuv420(rng.integers(0, 256, (208, 368, 3), dtype=np.uint8))
+    path = CameraPath(Motion.PAN_RIGHT, yuv.size, (320, 180), 12, 10)
+    fresh = [np.concatenate([f.y.ravel(), f.u.ravel(), f.v.ravel()]) for f in render_frames(yuv, path, (320, 180), 12)]
+    seen = []
+    for i, f in enumerate(render_frames(yuv, path, (320, 180), 12, buffers=3)):
+        assert np.array_equal(np.concatenate([f.y.ravel(), f.u.ravel(), f.v.ravel()]), fresh[i])
+        seen.append(f.y.ctypes.data)
+    assert len(set(seen)) == 3  # three buffers, reused in turn

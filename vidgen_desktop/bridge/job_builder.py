@@ -20,9 +20,11 @@ from vidgen_desktop.core.jobs import (
     Quality,
     RenderJob,
     Resolution,
+    Sync,
     Tier,
     Transition,
     parse_aspect,
+    parse_energy,
     parse_fps,
 )
 from vidgen_desktop.core.overlays import TITLE_AUTO, TITLE_NONE, OverlaySpec
@@ -57,6 +59,8 @@ def build_job(image: Path, audio: Path | None, output: Path, out: OutputSettings
         overlays=build_overlays(overlays) if overlays is not None else OverlaySpec(),
         more_images=tuple(more_images),
         transition=Transition(out.transition),
+        sync=Sync(out.sync),
+        energy=parse_energy(out.energy),
     )
 
 

@@ -15,15 +15,18 @@ from pathlib import Path
 from vidgen_desktop.cli.overlay_args import add_overlay_arguments, overlays_from_args
 from vidgen_desktop.core.jobs import (
     ASPECTS,
+    DEFAULT_ENERGY,
     RESOLUTION_PRESETS,
     Fit,
     Motion,
     Quality,
     RenderJob,
     Resolution,
+    Sync,
     Tier,
     Transition,
     parse_aspect,
+    parse_energy,
     parse_fps,
 )
 from vidgen_desktop.engine.ai.options import AiOptions, ChainFrom, MotionStrength
@@ -38,6 +41,11 @@ def add_render_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fit", default="blur", choices=[f.value for f in Fit],
                    help="how a picture of another shape fills the frame (default blur)")
     p.add_argument("--quality", default="standard", choices=[q.value for q in Quality])
+    p.add_argument("--sync", default=Sync.AUTO.value, choices=[v.value for v in Sync],
+                   help="Ken Burns camera and sound: auto (music: moves change with the phrases, pulses on strong "
+                        "beats; speech: calm moves that change at pauses), beats, phrases or off (default auto)")
+    p.add_argument("--energy", default=str(DEFAULT_ENERGY),
+                   help=f"how strongly the camera pulses on the beat, 0 to 1 (default {DEFAULT_ENERGY})")
     p.add_argument("--motion", default="auto", choices=[m.value for m in Motion] + [m.value for m in MotionStrength],
                    help="Ken Burns camera move; for AI tiers low|medium|high is the motion strength")
     ai = p.add_argument_group("AI tiers (animatediff, svd, svd-xt, ltx-video, wan2.2-ti2v-5b)")
@@ -81,6 +89,8 @@ def job_from_options(args: argparse.Namespace, image: Path, audio: Path, output:
         overlays=overlays_from_args(args),
         more_images=tuple(more_images),
         transition=transition,
+        sync=Sync(getattr(args, "sync", Sync.AUTO.value)),
+        energy=parse_energy(getattr(args, "energy", DEFAULT_ENERGY)),
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from vidgen_desktop.core.errors import UsageError
-from vidgen_desktop.core.jobs import Fit, Motion, Quality, RenderJob, Resolution, Tier, Transition
+from vidgen_desktop.core.jobs import DEFAULT_ENERGY, Fit, Motion, Quality, RenderJob, Resolution, Sync, Tier, Transition
 from vidgen_desktop.core.overlays import OverlaySpec
 
 
@@ -35,6 +35,8 @@ def job_to_dict(job: RenderJob) -> dict[str, Any]:
         "overlays": asdict(job.overlays),
         "more_images": [str(p) for p in job.more_images],
         "transition": job.transition.value,
+        "sync": job.sync.value,
+        "energy": job.energy,
     }
 
 
@@ -60,6 +62,8 @@ def job_from_dict(data: dict[str, Any]) -> RenderJob:
             overlays=OverlaySpec(**data.get("overlays", {})),
             more_images=tuple(Path(p) for p in data.get("more_images", ())),
             transition=Transition(data.get("transition", Transition.CROSSFADE.value)),
+            sync=Sync(data.get("sync", Sync.AUTO.value)),
+            energy=float(data.get("energy", DEFAULT_ENERGY)),
         )
     except (KeyError, ValueError, TypeError, IndexError) as exc:
         raise UsageError(f"a stored job cannot be read by this version ({type(exc).__name__}: {exc})") from None

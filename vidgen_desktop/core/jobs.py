@@ -78,6 +78,30 @@ class Motion(str, Enum):
     PAN_DOWN = "pan-down"
 
 
+class Sync(str, Enum):
+    """How the Ken Burns camera follows the sound (``AUTO``: music gets beats and phrases, speech calm moves
+    that change at its pauses)."""
+
+    AUTO = "auto"
+    BEATS = "beats"  # pulses on strong downbeats and accents, the usual move otherwise
+    PHRASES = "phrases"  # moves that change at section and phrase boundaries, no pulses
+    OFF = "off"
+
+
+#: How much the camera pulses on the beat when nothing else is said (0..1).
+DEFAULT_ENERGY = 0.5
+
+
+def parse_energy(value: float | str) -> float:
+    try:
+        energy = float(value)
+    except ValueError:
+        raise UsageError(f"energy {value!r} is not a number (give 0 to 1, e.g. 0.5)") from None
+    if not 0.0 <= energy <= 1.0:  # NaN fails this too
+        raise UsageError(f"energy {value!r} must be between 0 (no pulse) and 1 (strongest pulse)")
+    return energy
+
+
 RESOLUTION_PRESETS: dict[str, int] = {"480p": 480, "720p": 720, "1080p": 1080, "1440p": 1440, "2160p": 2160}
 ASPECTS: dict[str, tuple[int, int] | None] = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1), "4:5": (4, 5), "source": None}
 MAX_DIMENSION = 4096  # H.264 level 5.2 limit area; 4K UHD fits
@@ -175,6 +199,9 @@ class RenderJob:
     more_images: tuple[Path, ...] = ()
     #: Slideshow: how a picture gives way to the next.
     transition: Transition = Transition.CROSSFADE
+    #: Camera and sound: see :class:`Sync`; ``energy`` (0..1) sizes the beat pulses.
+    sync: Sync = Sync.AUTO
+    energy: float = DEFAULT_ENERGY
 
     @property
     def images(self) -> tuple[Path, ...]:

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from vidgen_desktop.core.jobs import ASPECTS, RESOLUTION_PRESETS, Fit, Motion, Quality, Tier, Transition
+from vidgen_desktop.core.jobs import ASPECTS, RESOLUTION_PRESETS, Fit, Motion, Quality, Sync, Tier, Transition
 from vidgen_desktop.core.overlays import MAX_TITLE_CHARS, VISUALIZERS
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,9 @@ SETTINGS_VERSION = 1
 RESOLUTION_CHOICES: tuple[str, ...] = ("auto", *RESOLUTION_PRESETS)
 FPS_CHOICES: tuple[str, ...] = ("auto", "15", "24", "25", "30", "60")
 ASPECT_CHOICES: tuple[str, ...] = tuple(ASPECTS)
+#: How the Ken Burns camera follows the sound, and how strongly it pulses on the beat (``--energy``).
+SYNC_CHOICES: tuple[str, ...] = tuple(s.value for s in Sync)
+ENERGY_CHOICES: tuple[str, ...] = ("0", "0.25", "0.5", "0.75", "1")
 #: Where the video's sound comes from: a sound file, or a typed script spoken by a voice.
 SOUND_SOURCES: tuple[str, ...] = ("file", "narration")
 #: Voice engines (``vidgen_desktop.engine.tts.EngineId`` values; core cannot import the engine).
@@ -68,6 +71,8 @@ class OutputSettings:
     folder: str = ""
     #: Slideshow: how a picture gives way to the next ("crossfade" or "cut").
     transition: str = Transition.CROSSFADE.value
+    sync: str = Sync.AUTO.value
+    energy: str = "0.5"
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,8 @@ _VALID: dict[str, frozenset[str]] = {
     "motion": frozenset(m.value for m in Motion),
     "tier": frozenset(t.value for t in Tier),
     "transition": frozenset(t.value for t in Transition),
+    "sync": frozenset(SYNC_CHOICES),
+    "energy": frozenset(ENERGY_CHOICES),
 }
 
 

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
 
 from vidgen_desktop.core.jobs import Motion
+
+Floats = npt.NDArray[np.float64]
 
 #: How far a zoom goes (window shrinks to 1/ZOOM of the full view).
 ZOOM = 1.15
@@ -29,6 +34,49 @@ class Window:
     y: float
     w: float
     h: float
+
+
+@dataclass(frozen=True)
+class CameraTrack:
+    """The camera window of every frame as arrays (canvas pixels), computed once before the first frame.
+
+    ``pulse`` marks frames inside a beat pulse (where the path is meant to move fast); ``peaks``
+    are the frames where pulses peak and ``joins`` the frames where one move hands over to the next.
+    """
+
+    x: Floats
+    y: Floats
+    w: Floats
+    h: Floats
+    pulse: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, np.bool_))
+    peaks: tuple[int, ...] = ()
+    joins: tuple[int, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    def window(self, i: int) -> Window:
+        return Window(float(self.x[i]), float(self.y[i]), float(self.w[i]), float(self.h[i]))
+
+    def pulse_mask(self) -> npt.NDArray[np.bool_]:
+        return self.pulse if len(self.pulse) == len(self.x) else np.zeros(len(self.x), np.bool_)
+
+
+def jitter_px(track: CameraTrack, out_w: int, mask: npt.NDArray[np.bool_] | None = None) -> float:
+    """RMS second difference of the path in output pixels: of the window's four edges, frame to frame.
+
+    Frames where ``mask`` is true (and their neighbours) are left out: by default the pulses.
+    """
+    if len(track) < 3:
+        return 0.0
+    scale = track.w / out_w  # canvas pixels per output pixel
+    edges = np.stack([track.x, track.y, track.x + track.w, track.y + track.h]) / scale
+    d2 = edges[:, 2:] - 2.0 * edges[:, 1:-1] + edges[:, :-2]
+    skip = track.pulse_mask() if mask is None else mask
+    keep = ~(skip[2:] | skip[1:-1] | skip[:-2])
+    if not keep.any():
+        return 0.0
+    return float(np.sqrt(np.mean(d2[:, keep] ** 2)))
 
 
 def ease(t: float) -> float:
@@ -81,8 +129,28 @@ class CameraPath:
         t = ease(pos - seg)
         return t if seg % 2 == 0 else 1.0 - t
 
+    def track(self) -> CameraTrack:
+        """Every frame's window as arrays (the same windows as :meth:`window`)."""
+        n = self.frames
+        if n <= 1:
+            p = np.zeros(n)
+        else:
+            pos = np.arange(n) / (n - 1) * self.segments
+            seg = np.minimum(pos.astype(np.int64), self.segments - 1)
+            t = 0.5 - 0.5 * np.cos(np.pi * np.clip(pos - seg, 0.0, 1.0))
+            p = np.where(seg % 2 == 0, t, 1.0 - t)
+        if self.motion in (Motion.ZOOM_IN, Motion.ZOOM_OUT):  # log-space zoom about the centre
+            q = p if self.motion is Motion.ZOOM_IN else 1.0 - p
+            z = np.exp(q * math.log(ZOOM))
+            w, h = self.full_w / z, self.full_h / z
+            return CameraTrack((self.cw - w) / 2.0, (self.ch - h) / 2.0, w, h)
+        a, b = self._window_at(0.0), self._window_at(1.0)  # a pan is linear in the phase
+        return CameraTrack(a.x + (b.x - a.x) * p, a.y + (b.y - a.y) * p, np.full(n, a.w), np.full(n, a.h))
+
     def window(self, i: int) -> Window:
-        p = self._phase(i)
+        return self._window_at(self._phase(i))
+
+    def _window_at(self, p: float) -> Window:
         m = self.motion
         if m in (Motion.ZOOM_IN, Motion.ZOOM_OUT):
             if m is Motion.ZOOM_OUT:

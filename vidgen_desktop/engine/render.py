@@ -7,6 +7,7 @@ calling thread, at most ~10 times a second).
 
 from __future__ import annotations
 
+import importlib
 import math
 import time
 from collections.abc import Sequence
@@ -14,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vidgen_desktop.core.analysis import AudioAnalysis
 from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.caption_look import CaptionLook
-from vidgen_desktop.core.errors import InputError, OutputError, UsageError
+from vidgen_desktop.core.errors import CancelledError, InputError, OutputError, UsageError
 from vidgen_desktop.core.fallback import Fallback, TierFailure
 from vidgen_desktop.core.hardware import HardwareInfo
-from vidgen_desktop.core.jobs import RenderJob, Resolution, Tier
+from vidgen_desktop.core.jobs import RenderJob, Resolution, Sync, Tier
 from vidgen_desktop.core.progress import EtaEstimator, ProgressCallback, ProgressEvent, ignore_progress
 from vidgen_desktop.engine.ai.dispatch import AiDispatch, check_requested, fallback_allowed, fallback_for
 from vidgen_desktop.engine.ai.options import AiOptions
@@ -31,7 +33,8 @@ from vidgen_desktop.engine.encoder import EncodeSettings, VideoEncoder, check_ou
 from vidgen_desktop.engine.image_io import IMAGE_EXTENSIONS, image_size, open_image
 from vidgen_desktop.engine.kenburns import render_frames
 from vidgen_desktop.engine.media import AUDIO_EXTENSIONS, AudioInfo, probe_audio
-from vidgen_desktop.engine.motion import ZOOM, CameraPath, resolve_motion
+from vidgen_desktop.engine.motion import ZOOM
+from vidgen_desktop.engine.motion_sync import plan_camera
 
 #: Progress callbacks at most this often (the window polls at 10 Hz anyway).
 PROGRESS_INTERVAL_S = 0.1
@@ -232,7 +235,7 @@ def render(
                                                  cancel, emit)
             notes += more
         elif start < plan.frames:
-            motion_used = _kenburns(job, plan, write, start, cancel, emit)
+            motion_used = _kenburns(job, plan, write, start, cancel, emit, encoder.frames_in_flight, notes, details)
         emit("finalize", plan.frames, plan.frames, message="finishing the file")
         encoder.finish()
     if outcome is not None:
@@ -245,19 +248,49 @@ def render(
                         plan.frames / plan.fps, elapsed, motion_used, notes, details, fallback)
 
 
+def _listen(job: RenderJob, cancel: CancelToken, notes: list[str], emit: Any) -> AudioAnalysis | None:
+    """What the audio analyser finds, for a camera that follows the sound (``None``: sync is off, or the
+    analyser is not part of this build yet, or it failed: the camera then makes its usual move)."""
+    if job.sync is Sync.OFF:
+        return None
+    try:
+        audio_mod = importlib.import_module("vidgen_desktop.engine.audio")  # lazy: librosa is heavy
+    except ModuleNotFoundError as exc:
+        if exc.name != "vidgen_desktop.engine.audio":
+            raise
+        return None
+    from vidgen_desktop.core.paths import app_paths
+
+    emit("analyse", message="listening to the sound")
+    try:
+        found: AudioAnalysis = audio_mod.analyze_audio(job.audio, cancel=cancel, cache_dir=app_paths().cache)
+    except CancelledError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a render never fails for want of a beat
+        notes.append(f"the sound could not be analysed ({exc}); the camera makes its usual move")
+        return None
+    return found
+
+
 def _kenburns(job: RenderJob, plan: RenderPlan, write: Any, start: int, cancel: CancelToken,
-              emit: Any) -> str:
+              emit: Any, buffers: int = 0, notes: list[str] | None = None,
+              details: dict[str, Any] | None = None) -> str:
     """Frames ``start``.. of the Ken Burns pan and zoom into ``encoder``; returns the motion used."""
     out_size = (plan.width, plan.height)
+    analysis = _listen(job, cancel, notes if notes is not None else [], emit)
     picture = open_image(job.image, want=(math.ceil(plan.width * ZOOM), math.ceil(plan.height * ZOOM)))
     canvas = rgb_to_yuv420(fit_canvas(picture, out_size, job.fit, ZOOM))
     del picture
-    motion = resolve_motion(job.motion, canvas.size, plan.width / plan.height, job.seed)
-    camera = CameraPath(motion, canvas.size, out_size, plan.frames, plan.fps)
+    camera = plan_camera(analysis, job.motion, canvas.size, out_size, plan.frames, plan.fps, sync=job.sync,
+                         energy=job.energy, seed=job.seed)
+    if details is not None and analysis is not None:
+        details["sync"] = {"kind": analysis.kind, "follows": camera.follows, "moves": camera.moves,
+                           "pulses": camera.pulses}
     cancel.raise_if_cancelled()
     eta = EtaEstimator(plan.frames - start)
     last_emit = last_preview = 0.0
-    for i, frame in enumerate(render_frames(canvas, camera, out_size, plan.frames, job.quality, start=start), start):
+    for i, frame in enumerate(render_frames(canvas, camera.track, out_size, plan.frames, job.quality, start=start,
+                                                       buffers=buffers), start):
         write(frame.y.data, frame.u.data, frame.v.data)
         now = time.monotonic()
         if now - last_emit >= PROGRESS_INTERVAL_S or i == plan.frames - 1:
@@ -268,4 +301,4 @@ def _kenburns(job: RenderJob, plan: RenderPlan, write: Any, start: int, cancel: 
                 last_preview = now
                 preview = yuv420_to_rgb(frame.y, frame.u, frame.v)
             emit("render", i + 1, plan.frames, eta.update(i + 1 - start), preview=preview)
-    return motion.value
+    return camera.motion

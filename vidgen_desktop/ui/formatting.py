@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 STAGE_LABELS = {
     "probe": "Checking your files",
     "prepare": "Preparing the picture",
+    "analyse": "Listening to the sound",
     "render": "Rendering frames",
     "finalize": "Finishing the video file",
     "done": "Done",

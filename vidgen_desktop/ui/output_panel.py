@@ -34,10 +34,12 @@ from vidgen_desktop.bridge.output_path import typed_output
 from vidgen_desktop.core.jobs import Fit, Motion, Quality, Tier
 from vidgen_desktop.core.settings import (
     ASPECT_CHOICES,
+    ENERGY_CHOICES,
     FPS_CHOICES,
     MAX_AI_STEPS,
     MAX_PROMPT_CHARS,
     RESOLUTION_CHOICES,
+    SYNC_CHOICES,
     AiSettings,
     OutputSettings,
 )
@@ -50,6 +52,9 @@ _QUALITY_LABELS = {Quality.DRAFT: "Draft (fast, larger file)", Quality.STANDARD:
 _MOTION_LABELS = {Motion.AUTO: "Automatic", Motion.ZOOM_IN: "Slow zoom in", Motion.ZOOM_OUT: "Slow zoom out",
                   Motion.PAN_LEFT: "Pan left", Motion.PAN_RIGHT: "Pan right", Motion.PAN_UP: "Pan up",
                   Motion.PAN_DOWN: "Pan down"}
+_SYNC_LABELS = {"auto": "Automatic", "beats": "Pulse on the beats",
+                "phrases": "Change moves with the phrases", "off": "Off"}
+_ENERGY_LABELS = {"0": "None", "0.25": "Gentle", "0.5": "Medium", "0.75": "Lively", "1": "Strong"}
 
 _STRENGTH_LABELS = {"low": "Low (subtle)", "medium": "Medium", "high": "High (lively)"}
 _CHAIN_LABELS = {"last-frame": "The previous clip's last frame", "source": "The picture"}
@@ -86,6 +91,12 @@ class OutputPanel(QGroupBox):
         self.fit = _combo("How the picture fits", [(f.value, _FIT_LABELS[f]) for f in Fit])
         self.quality = _combo("Quality", [(q.value, _QUALITY_LABELS[q]) for q in Quality])
         self.motion = _combo("Camera motion", [(m.value, _MOTION_LABELS[m]) for m in Motion])
+        self.sync = _combo("Camera follows the sound", [(v, _SYNC_LABELS[v]) for v in SYNC_CHOICES])
+        self.sync.setToolTip("Ken Burns: moves that change with the music's phrases and a push on strong beats; "
+                             "calm moves that change at the pauses of speech")
+        self.energy = _combo("Beat pulse", [(v, _ENERGY_LABELS[v]) for v in ENERGY_CHOICES])
+        self.energy.setToolTip("How strongly the camera pushes in on strong beats")
+        _select(self.energy, OutputSettings().energy)
         self.set_tier_defaults(None, None)
 
         grid = QGridLayout()
@@ -93,7 +104,8 @@ class OutputPanel(QGroupBox):
         grid.setVerticalSpacing(8)
         rows = [("&Resolution", self.resolution, "&Frame rate", self.fps),
                 ("&Shape", self.aspect, "F&it", self.fit),
-                ("&Quality", self.quality, "&Motion", self.motion)]
+                ("&Quality", self.quality, "&Motion", self.motion),
+                ("So&und", self.sync, "Beat pu&lse", self.energy)]
         for r, (l1, w1, l2, w2) in enumerate(rows):
             for c, (text, widget) in enumerate(((l1, w1), (l2, w2))):
                 label = QLabel(text)
@@ -124,8 +136,14 @@ class OutputPanel(QGroupBox):
         lay.addLayout(grid, 0, 0)
         lay.addWidget(self.ai_box, 1, 0)
         lay.addLayout(out_form, 2, 0)
-        for box in (self.resolution, self.fps, self.aspect, self.fit, self.quality, self.motion):
+        for box in (self.resolution, self.fps, self.aspect, self.fit, self.quality, self.motion, self.sync,
+                    self.energy):
             box.currentIndexChanged.connect(self.changed)
+        self.sync.currentIndexChanged.connect(self._sync_changed)
+
+    def _sync_changed(self) -> None:
+        """The pulse only matters where beats are followed."""
+        self.energy.setEnabled(self.sync.currentData() in ("auto", "beats"))
 
     # ------------------------------------------------------------------ AI options
     def _build_ai(self) -> None:
@@ -214,11 +232,13 @@ class OutputPanel(QGroupBox):
     def load(self, out: OutputSettings) -> None:
         """Show saved choices without emitting a change per combo."""
         boxes = ((self.resolution, out.resolution), (self.fps, out.fps), (self.aspect, out.aspect),
-                 (self.fit, out.fit), (self.quality, out.quality), (self.motion, out.motion))
+                 (self.fit, out.fit), (self.quality, out.quality), (self.motion, out.motion), (self.sync, out.sync),
+                 (self.energy, out.energy))
         for box, value in boxes:
             box.blockSignals(True)
             _select(box, value)
             box.blockSignals(False)
+        self._sync_changed()
 
     def values(self) -> dict[str, str]:
         return {
@@ -228,6 +248,8 @@ class OutputPanel(QGroupBox):
             "fit": str(self.fit.currentData()),
             "quality": str(self.quality.currentData()),
             "motion": str(self.motion.currentData()),
+            "sync": str(self.sync.currentData()),
+            "energy": str(self.energy.currentData()),
         }
 
     def set_output(self, path: Path | None) -> None:
