@@ -1,0 +1,128 @@
+"""``analyze_audio``: decode, measure, classify, cache. Each step lives in its own module of this package."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from vidgen_desktop.core.analysis import ANALYSIS_VERSION, AudioAnalysis
+from vidgen_desktop.core.cancel import CancelToken
+from vidgen_desktop.core.errors import InputError
+from vidgen_desktop.engine.audio import cache
+from vidgen_desktop.engine.audio.decode import ANALYSIS_RATE, decode_mono
+
+#: Envelope resolution (seconds).
+ENVELOPE_HOP_S = 0.01
+#: Quieter than this (dBFS, loud level) counts as silence: nothing to listen to.
+SILENT_DBFS = -70.0
+#: Shorter than this, no beat or section is looked for.
+MIN_ANALYSIS_S = 2.0
+
+
+def _check(cancel: CancelToken | None) -> None:
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+
+
+def _r(values: npt.ArrayLike, digits: int = 4) -> tuple[float, ...]:
+    return tuple(round(float(v), digits) for v in np.asarray(values, dtype=np.float64).ravel())
+
+
+def analyze_audio(path: Path | str, *, cancel: CancelToken | None = None, cache_dir: Path | None = None,
+                  use_cache: bool = True) -> AudioAnalysis:
+    """Listen to ``path``: tempo, beats, bars, onsets, loudness, sections, phrases, pauses, speech or music.
+
+    Results are cached per content hash in ``cache_dir`` (default ``<data>/cache/audio-analysis``).
+    Raises :class:`InputError` for a missing, empty or non-audio file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "file not found" if not path.exists() else "is a folder, not an audio file")
+    folder = cache_dir if cache_dir is not None else cache.default_cache_dir()
+    digest = ""
+    if use_cache:
+        try:
+            digest = cache.content_hash(path, cancel=cancel)
+        except OSError as exc:
+            raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
+        hit = cache.load(folder, digest)
+        if hit is not None:
+            return hit
+    t0 = time.perf_counter()
+    y = decode_mono(path, rate=ANALYSIS_RATE, cancel=cancel)
+    _check(cancel)
+    result = analyze_samples(y, ANALYSIS_RATE, cancel=cancel)
+    result.extra["analysis_s"] = round(time.perf_counter() - t0, 3)
+    if use_cache:
+        cache.store(folder, digest, result)
+    return result
+
+
+def analyze_samples(y: npt.NDArray[np.float32], sr: int, *, cancel: CancelToken | None = None) -> AudioAnalysis:
+    """The analysis of mono samples ``y`` at ``sr`` (no file, no cache)."""
+    from vidgen_desktop.engine.audio.features import compute_features, loudness_envelope
+    from vidgen_desktop.engine.audio.speech import find_pauses
+
+    duration = float(y.shape[0]) / sr
+    envelope, ref_db = loudness_envelope(y, sr, ENVELOPE_HOP_S)
+    extra: dict[str, object] = {"loudness_ref_dbfs": round(ref_db, 2), "analysis_rate": sr}
+    if ref_db < SILENT_DBFS or duration < MIN_ANALYSIS_S:
+        extra["silent" if ref_db < SILENT_DBFS else "too_short"] = True
+        whole = ((0.0, round(duration, 4)),) if ref_db < SILENT_DBFS else ()
+        return AudioAnalysis(duration_s=round(duration, 4), kind="music", envelope_hop_s=ENVELOPE_HOP_S,
+                             envelope=_r(envelope), sections=(0.0,), phrases=(0.0,), pauses=whole,
+                             version=ANALYSIS_VERSION, extra=dict(extra))
+    feat = compute_features(y, sr)
+    _check(cancel)
+    pauses = find_pauses(envelope, ENVELOPE_HOP_S)
+    return _listen(feat, duration, envelope, pauses, extra, cancel)
+
+
+def _listen(feat: object, duration: float, envelope: npt.NDArray[np.float32], pauses: list[tuple[float, float]],
+            extra: dict[str, object], cancel: CancelToken | None) -> AudioAnalysis:
+    from vidgen_desktop.engine.audio.beats import track_beats
+    from vidgen_desktop.engine.audio.features import Features
+    from vidgen_desktop.engine.audio.onsets import detect_onsets
+    from vidgen_desktop.engine.audio.sections import block_sections, music_phrases, music_sections, speech_phrases
+    from vidgen_desktop.engine.audio.speech import speech_score
+
+    assert isinstance(feat, Features)
+    onset = feat.onset.astype(np.float64)
+    onset_times, onset_strengths = detect_onsets(onset, feat.fps)
+    beats = track_beats(onset, feat.onset_low.astype(np.float64), feat.chroma, feat.fps)
+    _check(cancel)
+    clarity = float(np.median(beats.tempo.clarity)) if beats.tempo.clarity.size else 0.0
+    evidence = speech_score(envelope, ENVELOPE_HOP_S, clarity, pauses, duration)
+    kind = "speech" if evidence["score"] > 0 else "music"
+    extra.update(speech_evidence=evidence, tempo_level=beats.level,
+                 tempo_curve=_tempo_curve(beats.tempo.times, beats.tempo.bpm))
+    if kind == "speech":
+        sections, phrases = speech_phrases(pauses, duration)
+        if len(sections) == 1:
+            sections = block_sections(feat, duration)
+        return AudioAnalysis(duration_s=round(duration, 4), kind=kind, tempo_bpm=None, onsets=_r(onset_times),
+                             onset_strengths=_r(onset_strengths, 3), envelope_hop_s=ENVELOPE_HOP_S,
+                             envelope=_r(envelope), sections=tuple(sections), phrases=tuple(phrases),
+                             pauses=tuple(pauses), version=ANALYSIS_VERSION, extra=dict(extra))
+    sections, _nov = music_sections(feat, beats.frames, beats.times, beats.downbeats, duration)
+    _check(cancel)
+    ibi = np.diff(beats.times)
+    tempo = round(float(60.0 / np.median(ibi)), 2) if ibi.size else None
+    phrases = music_phrases(sections, beats.downbeats, tempo)
+    return AudioAnalysis(duration_s=round(duration, 4), kind=kind, tempo_bpm=tempo, beats=_r(beats.times),
+                         beat_strengths=_r(beats.strengths, 3), downbeats=_r(beats.downbeats), onsets=_r(onset_times),
+                         onset_strengths=_r(onset_strengths, 3), envelope_hop_s=ENVELOPE_HOP_S,
+                         envelope=_r(envelope), sections=tuple(sections), phrases=tuple(phrases),
+                         pauses=tuple(pauses), version=ANALYSIS_VERSION, extra=dict(extra))
+
+
+def _tempo_curve(times: npt.NDArray[np.float64], bpm: npt.NDArray[np.float64]) -> list[list[float]]:
+    """[time, bpm] where the tempo path changes (drifts of under 2 % are left out)."""
+    out: list[list[float]] = []
+    for t, b in zip(times, bpm):
+        if not out or abs(b / out[-1][1] - 1.0) > 0.02:
+            out.append([round(float(t), 2), round(float(b), 2)])
+    return out

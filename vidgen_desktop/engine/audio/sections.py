@@ -1,0 +1,127 @@
+"""Section boundaries (novelty of timbre and harmony, Foote's checkerboard kernel) and phrases."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from vidgen_desktop.engine.audio.features import Features, mfcc
+
+F64 = npt.NDArray[np.float64]
+
+#: Half-width of the novelty kernel, in analysis units (beats, or blocks of BLOCK_S for unbeaten sound).
+KERNEL_UNITS = 16
+BLOCK_S = 0.5
+#: A boundary needs this much novelty (cosine-distance units; a steady groove stays near 0.05).
+MIN_NOVELTY = 0.2
+#: Music phrases last a whole number of bars near this length.
+PHRASE_TARGET_S = 8.0
+
+
+def unit_features(feat: Features, bounds: npt.NDArray[np.int64]) -> F64:
+    """Timbre (MFCC 1-12) and harmony (chroma) averaged between consecutive frame ``bounds``, z-scored."""
+    m = mfcc(feat.mel_db, 13)[1:].astype(np.float64)
+    m = (m - m.mean(axis=1, keepdims=True)) / np.maximum(m.std(axis=1, keepdims=True), 1e-9)
+    c = feat.chroma.astype(np.float64)
+    c = (c - c.mean(axis=1, keepdims=True)) / np.maximum(c.std(axis=1, keepdims=True), 1e-9)
+    x = np.concatenate([m, c], axis=0)
+    csum = np.concatenate([np.zeros((x.shape[0], 1)), np.cumsum(x, axis=1)], axis=1)
+    a, b = bounds[:-1], bounds[1:]
+    out = (csum[:, b] - csum[:, a]) / np.maximum(b - a, 1)[None, :]
+    return np.asarray(out.T, dtype=np.float64)
+
+
+def novelty(units: F64, half: int = KERNEL_UNITS) -> F64:
+    """Foote novelty: how different the ``half`` units before each unit are from the ``half`` after it."""
+    n = units.shape[0]
+    if n < 4:
+        return np.zeros(n)
+    half = max(2, min(half, n // 2))
+    u = units / np.maximum(np.linalg.norm(units, axis=1, keepdims=True), 1e-9)
+    sim = u @ u.T
+    g = np.exp(-0.5 * (np.linspace(-1, 1, 2 * half) / 0.5) ** 2)
+    kernel = np.outer(g, g) * np.outer(np.r_[-np.ones(half), np.ones(half)], np.r_[-np.ones(half), np.ones(half)])
+    kernel /= np.abs(kernel).sum() / 2.0
+    padded = np.pad(sim, half, mode="edge")
+    out = np.zeros(n)
+    for i in range(n):
+        out[i] = -float(np.sum(padded[i: i + 2 * half, i: i + 2 * half] * kernel))
+    # Near the ends the kernel sees padding: damp so the first and last units do not fake a boundary.
+    ramp = np.minimum(1.0, np.minimum(np.arange(n) + 1, n - np.arange(n)) / half)
+    return np.asarray(np.maximum(out, 0.0) * ramp, dtype=np.float64)
+
+
+def pick_boundaries(nov: F64, min_gap: int, threshold: float = MIN_NOVELTY) -> list[int]:
+    """Peaks of ``nov`` above ``threshold``, strongest first, at least ``min_gap`` units apart."""
+    order = np.argsort(-nov)
+    chosen: list[int] = []
+    for i in order:
+        if nov[i] < threshold:
+            break
+        if 0 < i < nov.shape[0] - 1 and nov[i] >= nov[i - 1] and nov[i] >= nov[i + 1] and \
+                all(abs(int(i) - c) >= min_gap for c in chosen):
+            chosen.append(int(i))
+    return sorted(chosen)
+
+
+def music_sections(feat: Features, beat_frames: npt.NDArray[np.int64], beat_times: F64, downbeats: F64,
+                   duration_s: float) -> tuple[list[float], F64]:
+    """Section starts (0.0 first) snapped to bar starts, and the novelty curve per beat."""
+    if beat_frames.size < 8:
+        return [0.0], np.zeros(0)
+    bounds = np.concatenate(([0], beat_frames, [feat.n_frames]))
+    nov = novelty(unit_features(feat, bounds))[1:-1]  # one value per beat (the unit starting at it)
+    picks = pick_boundaries(nov, min_gap=KERNEL_UNITS)
+    starts = [0.0]
+    for i in picks:
+        t = float(beat_times[i])
+        if downbeats.size:
+            t = float(downbeats[np.argmin(np.abs(downbeats - t))])
+        if t - starts[-1] >= 4.0 and duration_s - t >= 4.0:
+            starts.append(round(t, 4))
+    return starts, nov
+
+
+def block_sections(feat: Features, duration_s: float) -> list[float]:
+    """Section starts for sound without a beat: novelty over fixed blocks."""
+    step = max(1, round(BLOCK_S * feat.fps))
+    bounds = np.arange(0, feat.n_frames + step, step).clip(0, feat.n_frames)
+    bounds = np.unique(bounds)
+    if bounds.size < 9:
+        return [0.0]
+    nov = novelty(unit_features(feat, bounds), half=16)
+    starts = [0.0]
+    for i in pick_boundaries(nov, min_gap=16):
+        t = float(bounds[i]) / feat.fps
+        if t - starts[-1] >= 4.0 and duration_s - t >= 4.0:
+            starts.append(round(t, 4))
+    return starts
+
+
+def music_phrases(sections: list[float], downbeats: F64, tempo_bpm: float | None) -> list[float]:
+    """Phrase starts: every few bars from each section start (a whole number of bars near 8 s)."""
+    if not downbeats.size or not tempo_bpm:
+        return list(sections)
+    bar_s = 4 * 60.0 / tempo_bpm
+    n_bars = min((2, 4, 8, 16), key=lambda k: abs(np.log(k * bar_s / PHRASE_TARGET_S)))
+    out = {0.0, *sections}
+    bounds = [*sections[1:], float("inf")]
+    for start, end in zip(sections, bounds):
+        bars = downbeats[(downbeats >= start - 1e-6) & (downbeats < end - 1e-6)]
+        out.update(round(float(t), 4) for t in bars[::n_bars])
+    return sorted(out)
+
+
+def speech_phrases(pauses: list[tuple[float, float]], duration_s: float, *, min_pause_s: float = 0.3,
+                   section_pause_s: float = 0.9, min_section_s: float = 8.0) -> tuple[list[float], list[float]]:
+    """Speech: phrases start in the middle of each pause of ``min_pause_s``, sections at long pauses."""
+    phrases, sections = [0.0], [0.0]
+    for a, b in pauses:
+        if a <= 0.0 or b >= duration_s:
+            continue  # leading or trailing silence
+        mid = round((a + b) / 2.0, 4)
+        if b - a >= min_pause_s:
+            phrases.append(mid)
+        if b - a >= section_pause_s and mid - sections[-1] >= min_section_s:
+            sections.append(mid)
+    return sections, phrases
