@@ -20,6 +20,8 @@ ENVELOPE_HOP_S = 0.01
 SILENT_DBFS = -70.0
 #: Shorter than this, no beat or section is looked for.
 MIN_ANALYSIS_S = 2.0
+#: A beat is only reported when at least this fraction of the tracked beats sit on an onset.
+MIN_BEAT_SUPPORT = 0.4
 
 
 def _check(cancel: CancelToken | None) -> None:
@@ -88,13 +90,14 @@ def _listen(feat: object, duration: float, envelope: npt.NDArray[np.float32], pa
     from vidgen_desktop.engine.audio.onsets import detect_onsets
     from vidgen_desktop.engine.audio.sections import block_sections, music_phrases, music_sections, speech_phrases
     from vidgen_desktop.engine.audio.speech import speech_score
+    from vidgen_desktop.engine.audio.tempo import rhythm_clarity
 
     assert isinstance(feat, Features)
     onset = feat.onset.astype(np.float64)
     onset_times, onset_strengths = detect_onsets(onset, feat.fps)
     beats = track_beats(onset, feat.onset_low.astype(np.float64), feat.chroma, feat.fps)
     _check(cancel)
-    clarity = float(np.median(beats.tempo.clarity)) if beats.tempo.clarity.size else 0.0
+    clarity = rhythm_clarity(onset / max(float(onset.std()), 1e-9), feat.fps)
     evidence = speech_score(envelope, ENVELOPE_HOP_S, clarity, pauses, duration)
     kind = "speech" if evidence["score"] > 0 else "music"
     extra.update(speech_evidence=evidence, tempo_level=beats.level,
@@ -107,6 +110,15 @@ def _listen(feat: object, duration: float, envelope: npt.NDArray[np.float32], pa
                              onset_strengths=_r(onset_strengths, 3), envelope_hop_s=ENVELOPE_HOP_S,
                              envelope=_r(envelope), sections=tuple(sections), phrases=tuple(phrases),
                              pauses=tuple(pauses), version=ANALYSIS_VERSION, extra=dict(extra))
+    support = beat_support(beats.times, onset_times)
+    extra["beat_support"] = round(support, 3)
+    if support < MIN_BEAT_SUPPORT:  # no steady beat (pads, drones, ambience): timing comes from novelty
+        extra["no_beat"] = True
+        sections = block_sections(feat, duration)
+        return AudioAnalysis(duration_s=round(duration, 4), kind=kind, tempo_bpm=None, onsets=_r(onset_times),
+                             onset_strengths=_r(onset_strengths, 3), envelope_hop_s=ENVELOPE_HOP_S,
+                             envelope=_r(envelope), sections=tuple(sections), phrases=tuple(sections),
+                             pauses=tuple(pauses), version=ANALYSIS_VERSION, extra=dict(extra))
     sections, _nov = music_sections(feat, beats.frames, beats.times, beats.downbeats, duration)
     _check(cancel)
     ibi = np.diff(beats.times)
@@ -117,6 +129,15 @@ def _listen(feat: object, duration: float, envelope: npt.NDArray[np.float32], pa
                          onset_strengths=_r(onset_strengths, 3), envelope_hop_s=ENVELOPE_HOP_S,
                          envelope=_r(envelope), sections=tuple(sections), phrases=tuple(phrases),
                          pauses=tuple(pauses), version=ANALYSIS_VERSION, extra=dict(extra))
+
+
+def beat_support(beats: npt.NDArray[np.float64], onsets: npt.NDArray[np.float64], window: float = 0.05) -> float:
+    """Fraction of beats that fall on a detected onset: near 1 for a groove, low for a beat laid over pads."""
+    if beats.size == 0 or onsets.size == 0:
+        return 0.0
+    idx = np.clip(np.searchsorted(onsets, beats), 1, onsets.size - 1) if onsets.size > 1 else np.zeros(beats.size, int)
+    near = np.minimum(np.abs(onsets[idx] - beats), np.abs(onsets[np.maximum(idx - 1, 0)] - beats))
+    return float(np.mean(near <= window))
 
 
 def _tempo_curve(times: npt.NDArray[np.float64], bpm: npt.NDArray[np.float64]) -> list[list[float]]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from vidgen_desktop.engine.audio.tempo import MAX_BPM, MIN_BPM, TempoTrack, track_tempo
+from vidgen_desktop.engine.audio.tempo import MAX_BPM, TempoTrack, track_tempo
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -19,6 +19,8 @@ TIGHTNESS = 100.0
 BEATS_PER_BAR = 4
 #: Cost of the bar position not advancing by one beat (a skipped or extra beat, a bar of another length).
 BAR_JUMP_COST = 4.0
+#: Half-beats at least this strong (relative to the beats) mean the beat is twice as fast.
+DOUBLE_RATIO = 0.65
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,11 @@ def _smooth(x: F64, sigma: float) -> F64:
     return np.convolve(x, k / k.sum(), mode="same")
 
 
-def dp_beats(local: F64, period: F64, tightness: float = TIGHTNESS) -> I64:
+def dp_beats(local: F64, period: F64, tightness: float = TIGHTNESS, alt_period: F64 | None = None) -> I64:
     """Beat frames maximising onset strength at beats minus a penalty for spacing away from ``period``.
+
+    ``alt_period`` (optional, per frame) is a second acceptable spacing: around a tempo change the
+    spacing may follow either tempo, wherever exactly the change happens.
 
     The recursion only looks back at least half a period, so blocks of that many frames are
     computed at once (vectorised), which keeps a 3-minute track at a few dozen milliseconds.
@@ -47,18 +52,21 @@ def dp_beats(local: F64, period: F64, tightness: float = TIGHTNESS) -> I64:
     n = local.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.int64)
+    alt = period if alt_period is None else alt_period
+    lo_p, hi_p = np.minimum(period, alt), np.maximum(period, alt)
     cum = np.zeros(n)
     back = np.full(n, -1, dtype=np.int64)
     t = 0
     while t < n:
-        b = max(1, int(np.floor(period[t] / 2.0)))
-        b = max(1, min(b, n - t, int(np.floor(period[t: t + b].min() / 2.0))))
+        b = max(1, int(np.floor(lo_p[t] / 2.0)))
+        b = max(1, min(b, n - t, int(np.floor(lo_p[t: t + b].min() / 2.0))))
         ts = np.arange(t, t + b)
-        p = period[ts][:, None]
-        taus = np.arange(max(1, int(np.ceil(p.min() / 2.0))), int(np.floor(p.max() * 2.0)) + 1)[None, :]
+        p, q = period[ts][:, None], alt[ts][:, None]
+        taus = np.arange(max(1, int(np.ceil(lo_p[ts].min() / 2.0))), int(np.floor(hi_p[ts].max() * 2.0)) + 1)[None, :]
         prev = ts[:, None] - taus
-        valid = (prev >= 0) & (taus >= p / 2.0) & (taus <= p * 2.0)
-        score = np.where(valid, cum[np.clip(prev, 0, None)] - tightness * np.log(taus / p) ** 2, -np.inf)
+        valid = (prev >= 0) & (taus >= lo_p[ts][:, None] / 2.0) & (taus <= hi_p[ts][:, None] * 2.0)
+        penalty = tightness * np.minimum(np.log(taus / p) ** 2, np.log(taus / q) ** 2)
+        score = np.where(valid, cum[np.clip(prev, 0, None)] - penalty, -np.inf)
         best = score.argmax(axis=1)
         val = score[np.arange(b), best]
         chain = val > 0.0
@@ -84,31 +92,30 @@ def _trim(frames: I64, local: F64) -> I64:
     if frames.size < 3:
         return frames
     s = local[frames]
-    thresh = 0.25 * float(np.sqrt(np.mean(s ** 2)))
+    thresh = 0.1 * float(np.sqrt(np.mean(s ** 2)))
     strong = np.flatnonzero(s >= thresh)
     if strong.size == 0:
         return frames[:0]
     return frames[strong[0]: strong[-1] + 1]
 
 
-def _level_change(env: F64, frames: I64) -> float:
-    """2.0 when the half-beats are about as strong as the beats (the true beat is twice as fast),
-    0.5 when every other beat is weak (those are off-beats), else 1.0."""
+def _double_time(env: F64, frames: I64, times: F64, fps: float) -> F64:
+    """Per tempo window: 2.0 where the half-beats are about as strong as the beats (the true beat is twice as
+    fast there, e.g. a double-time chorus), else 1.0. Judged over 8 beats around each window centre."""
+    out = np.ones(times.shape[0])
     if frames.size < 8:
-        return 1.0
+        return out
     s_beat = env[frames]
     mids = ((frames[:-1] + frames[1:]) // 2).astype(np.int64)
-    # The strongest frame near each midpoint (swing moves the off-beat later).
-    width = np.maximum(1, (np.diff(frames) // 6)).astype(np.int64)
+    width = np.maximum(1, np.diff(frames) // 6).astype(np.int64)  # swing moves the off-beat later
     s_mid = np.array([env[max(0, m - w): m + w + 1].max() for m, w in zip(mids, width)])
-    mid_ratio = float(np.median(s_mid) / max(np.median(s_beat), 1e-9))
-    even, odd = float(np.mean(s_beat[0::2])), float(np.mean(s_beat[1::2]))
-    alt_ratio = min(even, odd) / max(even, odd, 1e-9)
-    if mid_ratio > 0.65:
-        return 2.0
-    if alt_ratio < 0.45:
-        return 0.5
-    return 1.0
+    ratio = s_mid / np.maximum(s_beat[:-1], 1e-9)
+    beat_t = frames[:-1] / fps
+    for j, t in enumerate(times):
+        near = np.argsort(np.abs(beat_t - t))[:8]
+        if float(np.median(ratio[near])) > DOUBLE_RATIO:
+            out[j] = 2.0
+    return out
 
 
 def _downbeat_positions(accent: F64) -> I64:
@@ -158,14 +165,17 @@ def track_beats(onset: F64, onset_low: F64, chroma: npt.NDArray[np.float32], fps
     local = _smooth(norm, 1.5)
     tempo = track_tempo(norm, fps)
     level = 1.0
-    frames = dp_beats(local, tempo.period_frames(onset.shape[0], fps))
+    frames = dp_beats(local, tempo.period_frames(onset.shape[0], fps), alt_period=tempo.alt_period_frames(
+        onset.shape[0], fps))
     for _ in range(2):
-        change = _level_change(local, frames)
-        new_bpm = tempo.bpm * change
-        if change == 1.0 or new_bpm.max() > MAX_BPM * 1.05 or new_bpm.min() < MIN_BPM * 0.95:
+        factor = _double_time(local, frames, tempo.times, fps)
+        factor[tempo.bpm * factor > MAX_BPM * 1.05] = 1.0
+        if not (factor > 1.0).any():
             break
-        tempo, level = tempo.scaled(change), level * change
-        frames = dp_beats(local, tempo.period_frames(onset.shape[0], fps))
+        tempo = TempoTrack(tempo.times, tempo.bpm * factor, tempo.clarity)
+        level = float(np.mean(factor)) * level
+        frames = dp_beats(local, tempo.period_frames(onset.shape[0], fps), alt_period=tempo.alt_period_frames(
+            onset.shape[0], fps))
     times = _refine(frames, local) / fps
     peak = max(float(np.percentile(local[frames], 95)), 1e-9) if frames.size else 1.0
     strengths = np.clip(local[frames] / peak, 0.0, 1.0) if frames.size else np.zeros(0)

@@ -13,6 +13,9 @@ MIN_GAP_S = 0.05
 #: ... and above the local mean (over this many seconds either side) by this fraction of the loud level.
 MEAN_HALF_S = 0.25
 DELTA = 0.07
+#: The loud level is never taken below this (onset-envelope units), so the slow swells of a pad or drone do
+#: not turn into onsets just because nothing louder happens.
+LOUD_FLOOR = 0.04
 
 
 def detect_onsets(onset: F64, fps: float) -> tuple[F64, F64]:
@@ -21,7 +24,7 @@ def detect_onsets(onset: F64, fps: float) -> tuple[F64, F64]:
 
     if onset.size < 3 or onset.max() <= 0:
         return np.zeros(0), np.zeros(0)
-    loud = max(float(np.percentile(onset, 99.5)), 1e-9)
+    loud = max(float(np.percentile(onset, 99.5)), LOUD_FLOOR)
     x = onset / loud
     half = max(1, round(PEAK_HALF_S * fps))
     is_max = x >= maximum_filter1d(x, 2 * half + 1, mode="constant")

@@ -12,13 +12,14 @@ F64 = npt.NDArray[np.float64]
 #: Half-width of the novelty kernel, in analysis units (beats, or blocks of BLOCK_S for unbeaten sound).
 KERNEL_UNITS = 16
 BLOCK_S = 0.5
-#: A boundary needs this much novelty (cosine-distance units; a steady groove stays near 0.05).
-MIN_NOVELTY = 0.2
+#: A boundary needs this much novelty (a steady loop with a 4-bar chord cycle stays under 0.3; a change of
+#: instrumentation reads 0.6-0.8).
+MIN_NOVELTY = 0.4
 #: Music phrases last a whole number of bars near this length.
 PHRASE_TARGET_S = 8.0
 
 
-def unit_features(feat: Features, bounds: npt.NDArray[np.int64]) -> F64:
+def unit_features(feat: Features, bounds: npt.NDArray[np.int64], smooth: int = 1) -> F64:
     """Timbre (MFCC 1-12) and harmony (chroma) averaged between consecutive frame ``bounds``, z-scored."""
     m = mfcc(feat.mel_db, 13)[1:].astype(np.float64)
     m = (m - m.mean(axis=1, keepdims=True)) / np.maximum(m.std(axis=1, keepdims=True), 1e-9)
@@ -27,8 +28,13 @@ def unit_features(feat: Features, bounds: npt.NDArray[np.int64]) -> F64:
     x = np.concatenate([m, c], axis=0)
     csum = np.concatenate([np.zeros((x.shape[0], 1)), np.cumsum(x, axis=1)], axis=1)
     a, b = bounds[:-1], bounds[1:]
-    out = (csum[:, b] - csum[:, a]) / np.maximum(b - a, 1)[None, :]
-    return np.asarray(out.T, dtype=np.float64)
+    out = ((csum[:, b] - csum[:, a]) / np.maximum(b - a, 1)[None, :]).T
+    if smooth > 1:  # each unit describes the ``smooth`` units from it on (a bar of beats): steadier than one beat
+        c2 = np.concatenate([np.zeros((1, out.shape[1])), np.cumsum(out, axis=0)], axis=0)
+        i = np.arange(out.shape[0])
+        j = np.minimum(i + smooth, out.shape[0])
+        out = (c2[j] - c2[i]) / (j - i)[:, None]
+    return np.asarray(out, dtype=np.float64)
 
 
 def novelty(units: F64, half: int = KERNEL_UNITS) -> F64:
@@ -45,7 +51,7 @@ def novelty(units: F64, half: int = KERNEL_UNITS) -> F64:
     padded = np.pad(sim, half, mode="edge")
     out = np.zeros(n)
     for i in range(n):
-        out[i] = -float(np.sum(padded[i: i + 2 * half, i: i + 2 * half] * kernel))
+        out[i] = float(np.sum(padded[i: i + 2 * half, i: i + 2 * half] * kernel))
     # Near the ends the kernel sees padding: damp so the first and last units do not fake a boundary.
     ramp = np.minimum(1.0, np.minimum(np.arange(n) + 1, n - np.arange(n)) / half)
     return np.asarray(np.maximum(out, 0.0) * ramp, dtype=np.float64)
@@ -70,7 +76,7 @@ def music_sections(feat: Features, beat_frames: npt.NDArray[np.int64], beat_time
     if beat_frames.size < 8:
         return [0.0], np.zeros(0)
     bounds = np.concatenate(([0], beat_frames, [feat.n_frames]))
-    nov = novelty(unit_features(feat, bounds))[1:-1]  # one value per beat (the unit starting at it)
+    nov = novelty(unit_features(feat, bounds, smooth=4))[1:-1]  # one value per beat (the unit starting at it)
     picks = pick_boundaries(nov, min_gap=KERNEL_UNITS)
     starts = [0.0]
     for i in picks:
@@ -112,7 +118,7 @@ def music_phrases(sections: list[float], downbeats: F64, tempo_bpm: float | None
     return sorted(out)
 
 
-def speech_phrases(pauses: list[tuple[float, float]], duration_s: float, *, min_pause_s: float = 0.3,
+def speech_phrases(pauses: list[tuple[float, float]], duration_s: float, *, min_pause_s: float = 0.25,
                    section_pause_s: float = 0.9, min_section_s: float = 8.0) -> tuple[list[float], list[float]]:
     """Speech: phrases start in the middle of each pause of ``min_pause_s``, sections at long pauses."""
     phrases, sections = [0.0], [0.0]

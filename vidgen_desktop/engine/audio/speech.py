@@ -26,7 +26,7 @@ def find_pauses(envelope: F32, hop_s: float, *, floor_db: float = 60.0, below_db
     out = []
     for a, b in zip(starts, ends):
         if (b - a) * hop_s >= min_s:
-            out.append((round(a * hop_s, 4), round(min(b * hop_s, duration), 4)))
+            out.append((round(float(a * hop_s), 4), round(float(min(b * hop_s, duration)), 4)))
     return out
 
 
@@ -45,6 +45,7 @@ def speech_score(envelope: F32, hop_s: float, clarity: float, pauses: list[tuple
     band = spec[(freqs >= 2.0) & (freqs <= 8.0)].sum()
     total = spec[freqs >= 0.5].sum()
     syllabic = float(band / total) if total > 0 else 0.0
-    score = (0.45 - clarity) * 4.0 + min(pause_rate, 40.0) / 10.0 - 1.0 + (syllabic - 0.4) * 2.0
+    # Every piece of evidence must point to speech: no groove, frequent pauses, syllable-rate modulation.
+    score = min((0.45 - clarity) / 0.15, (pause_rate - 3.0) / 3.0, (syllabic - 0.2) / 0.1)
     return {"score": round(float(score), 3), "pulse_clarity": round(clarity, 3), "pauses_per_min": round(pause_rate, 2),
-            "pause_fraction": round(pause_frac, 3), "syllabic_modulation": round(syllabic, 3)}
+            "pause_fraction": round(float(pause_frac), 3), "syllabic_modulation": round(syllabic, 3)}
