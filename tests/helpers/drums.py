@@ -91,13 +91,14 @@ PROGRESSION = (55.0, 73.4, 65.4, 49.0)
 
 def drum_track(segments: list[tuple[float, int]] | float, bars: int = 8, *, pattern: str = "rock", swing: float = 0.0,
                noise_snr_db: float | None = None, lead_in_s: float = 0.5, tail_s: float = 1.0, seed: int = 0,
-               patterns: list[str] | None = None, sr: int = SR) -> Track:
+               patterns: list[str] | None = None, pad: bool = False, sr: int = SR) -> Track:
     """A drum-and-bass loop in 4/4.
 
     ``segments``: a tempo (BPM) for ``bars`` bars, or ``[(bpm, bars), ...]`` for tempo changes (at bar lines).
     ``pattern``: ``rock`` (kick 1+3, snare 2+4, hats on eighths), ``four`` (kick on every beat, clap 2+4, open
     hat on the off-beats) or ``sparse`` (kick 1, snare 3, hats on beats). ``patterns`` overrides per segment.
     ``swing`` 0..1 delays the off-beat eighths towards the triplet position (1 = 2/3 of the beat).
+    ``pad``: a soft chord every two bars (a four-chord cycle over eight bars), following the tempo.
     """
     rng = np.random.default_rng(seed)
     segs = [(float(segments), bars)] if isinstance(segments, (int, float)) else list(segments)
@@ -125,6 +126,8 @@ def drum_track(segments: list[tuple[float, int]] | float, bars: int = 8, *, patt
             _add(y, bass_note(PROGRESSION[bar % 4], 4 * p * 0.9, sr), b, sr)
             if pat == "four":
                 _add(y, chord(PROGRESSION[bar % 4], 4 * p, sr), b, sr)
+            if pad and bar % 2 == 0:
+                _add(y, chord(2 * PROGRESSION[(bar // 2) % 4], 8 * p, sr), b, sr, 0.6)
         if pat == "rock":
             if pos in (0, 2):
                 _add(y, sounds["kick"], b, sr)

@@ -18,7 +18,7 @@ from vidgen_desktop.core.errors import CancelledError, UsageError, VidGenError
 EXIT_FAIL, EXIT_USAGE, EXIT_CANCELLED = 1, 2, 130
 
 #: Subcommand modules; each has ``register(subparsers)`` and sets ``func``.
-COMMANDS = ("render_cmd", "hardware_cmd", "models_cmd", "tts_cmd")
+COMMANDS = ("render_cmd", "hardware_cmd", "models_cmd", "tts_cmd", "analyze_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:

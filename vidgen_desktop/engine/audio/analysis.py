@@ -22,6 +22,8 @@ SILENT_DBFS = -70.0
 MIN_ANALYSIS_S = 2.0
 #: A beat is only reported when at least this fraction of the tracked beats sit on an onset.
 MIN_BEAT_SUPPORT = 0.4
+#: Pauses in music shorter than this are gaps between notes, not breaks.
+MUSIC_MIN_PAUSE_S = 0.5
 
 
 def _check(cancel: CancelToken | None) -> None:
@@ -110,6 +112,8 @@ def _listen(feat: object, duration: float, envelope: npt.NDArray[np.float32], pa
                              onset_strengths=_r(onset_strengths, 3), envelope_hop_s=ENVELOPE_HOP_S,
                              envelope=_r(envelope), sections=tuple(sections), phrases=tuple(phrases),
                              pauses=tuple(pauses), version=ANALYSIS_VERSION, extra=dict(extra))
+    # In music, only real breaks count as pauses, not the gaps between two drum hits.
+    pauses = [(a, b) for a, b in pauses if b - a >= MUSIC_MIN_PAUSE_S]
     support = beat_support(beats.times, onset_times)
     extra["beat_support"] = round(support, 3)
     if support < MIN_BEAT_SUPPORT:  # no steady beat (pads, drones, ambience): timing comes from novelty

@@ -38,6 +38,8 @@ class Features:
     chroma: Array
     #: RMS per frame (linear).
     rms: Array
+    #: Onset flux in four band groups (low to high, 4 x frames): what the drums play, for section novelty.
+    flux_bands: Array
 
     @property
     def n_frames(self) -> int:
@@ -81,8 +83,10 @@ def compute_features(y: Array, sr: int) -> Features:
     chroma = chroma_fb @ power
     chroma /= np.maximum(chroma.sum(axis=0, keepdims=True), 1e-10)
     rms = np.sqrt(power.sum(axis=0) * 2.0 / (N_FFT * np.hanning(N_FFT + 1)[:-1] ** 2).sum()).astype(np.float32)
+    groups = np.array_split(np.arange(N_MELS), 4)
+    flux_bands = np.stack([flux[g].mean(axis=0) for g in groups]).astype(np.float32)
     return Features(sr=sr, hop=HOP, fps=sr / HOP, mel_db=mel_db, onset=onset, onset_low=onset_low,
-                    chroma=chroma.astype(np.float32), rms=rms)
+                    chroma=chroma.astype(np.float32), rms=rms, flux_bands=flux_bands)
 
 
 def _mel_centres(sr: int) -> npt.NDArray[np.float64]:

@@ -9,8 +9,14 @@ from vidgen_desktop.engine.audio.features import Features, mfcc
 
 F64 = npt.NDArray[np.float64]
 
-#: Half-width of the novelty kernel, in analysis units (beats, or blocks of BLOCK_S for unbeaten sound).
-KERNEL_UNITS = 16
+#: Half-width of the novelty kernel, in beats: eight bars of 4/4 on each side, long enough to hold a whole
+#: chord cycle (shorter kernels mark every turn of a four-chord progression as a section).
+KERNEL_UNITS = 32
+#: Blocks of BLOCK_S seconds on each side for sound without a beat.
+BLOCK_UNITS = 16
+#: Feature weights: timbre (MFCC) counts 1 per coefficient; harmony less (it cycles within sections), loudness
+#: and what the drums play (onset flux in four bands) more.
+CHROMA_WEIGHT, LOUDNESS_WEIGHT, RHYTHM_WEIGHT = 0.3, 1.0, 3.0
 BLOCK_S = 0.5
 #: A boundary needs this much novelty (a steady loop with a 4-bar chord cycle stays under 0.3; a change of
 #: instrumentation reads 0.6-0.8).
@@ -20,12 +26,17 @@ PHRASE_TARGET_S = 8.0
 
 
 def unit_features(feat: Features, bounds: npt.NDArray[np.int64], smooth: int = 1) -> F64:
-    """Timbre (MFCC 1-12) and harmony (chroma) averaged between consecutive frame ``bounds``, z-scored."""
+    """Timbre (MFCC 1-12), harmony (chroma), loudness and rhythm (band flux), z-scored over the track and
+    averaged between consecutive frame ``bounds``."""
     m = mfcc(feat.mel_db, 13)[1:].astype(np.float64)
     m = (m - m.mean(axis=1, keepdims=True)) / np.maximum(m.std(axis=1, keepdims=True), 1e-9)
     c = feat.chroma.astype(np.float64)
     c = (c - c.mean(axis=1, keepdims=True)) / np.maximum(c.std(axis=1, keepdims=True), 1e-9)
-    x = np.concatenate([m, c], axis=0)
+    loud = np.log(np.maximum(feat.rms.astype(np.float64), 1e-6))[None, :]
+    loud = (loud - loud.mean()) / max(float(loud.std()), 1e-9)
+    r = np.log1p(feat.flux_bands.astype(np.float64) * 20)
+    r = (r - r.mean(axis=1, keepdims=True)) / np.maximum(r.std(axis=1, keepdims=True), 1e-9)
+    x = np.concatenate([m, CHROMA_WEIGHT * c, LOUDNESS_WEIGHT * loud, RHYTHM_WEIGHT * r], axis=0)
     csum = np.concatenate([np.zeros((x.shape[0], 1)), np.cumsum(x, axis=1)], axis=1)
     a, b = bounds[:-1], bounds[1:]
     out = ((csum[:, b] - csum[:, a]) / np.maximum(b - a, 1)[None, :]).T
@@ -38,23 +49,30 @@ def unit_features(feat: Features, bounds: npt.NDArray[np.int64], smooth: int = 1
 
 
 def novelty(units: F64, half: int = KERNEL_UNITS) -> F64:
-    """Foote novelty: how different the ``half`` units before each unit are from the ``half`` after it."""
+    """Foote novelty: how different the ``half`` units before each unit are from the ``half`` after it.
+
+    Near the ends the kernel is cut to what exists on both sides (equal lengths), and positions with
+    less than a quarter kernel on either side score 0.
+    """
     n = units.shape[0]
+    out = np.zeros(n)
     if n < 4:
-        return np.zeros(n)
-    half = max(2, min(half, n // 2))
+        return out
     u = units / np.maximum(np.linalg.norm(units, axis=1, keepdims=True), 1e-9)
     sim = u @ u.T
-    g = np.exp(-0.5 * (np.linspace(-1, 1, 2 * half) / 0.5) ** 2)
-    kernel = np.outer(g, g) * np.outer(np.r_[-np.ones(half), np.ones(half)], np.r_[-np.ones(half), np.ones(half)])
-    kernel /= np.abs(kernel).sum() / 2.0
-    padded = np.pad(sim, half, mode="edge")
-    out = np.zeros(n)
+    g = np.exp(-0.5 * (np.arange(half) / (0.6 * half)) ** 2)  # weight by distance from the boundary
     for i in range(n):
-        out[i] = float(np.sum(padded[i: i + 2 * half, i: i + 2 * half] * kernel))
-    # Near the ends the kernel sees padding: damp so the first and last units do not fake a boundary.
-    ramp = np.minimum(1.0, np.minimum(np.arange(n) + 1, n - np.arange(n)) / half)
-    return np.asarray(np.maximum(out, 0.0) * ramp, dtype=np.float64)
+        k = min(half, i, n - i)
+        if k < half:
+            continue
+        w = g[:k]
+        before = np.arange(i - 1, i - k - 1, -1)  # nearest first
+        after = np.arange(i, i + k)
+        ww = np.outer(w, w)
+        within = (np.sum(sim[np.ix_(before, before)] * ww) + np.sum(sim[np.ix_(after, after)] * ww)) / 2.0
+        across = np.sum(sim[np.ix_(before, after)] * ww)
+        out[i] = (within - across) / ww.sum()
+    return np.maximum(out, 0.0)
 
 
 def pick_boundaries(nov: F64, min_gap: int, threshold: float = MIN_NOVELTY) -> list[int]:
@@ -75,9 +93,11 @@ def music_sections(feat: Features, beat_frames: npt.NDArray[np.int64], beat_time
     """Section starts (0.0 first) snapped to bar starts, and the novelty curve per beat."""
     if beat_frames.size < 8:
         return [0.0], np.zeros(0)
-    bounds = np.concatenate(([0], beat_frames, [feat.n_frames]))
-    nov = novelty(unit_features(feat, bounds, smooth=4))[1:-1]  # one value per beat (the unit starting at it)
-    picks = pick_boundaries(nov, min_gap=KERNEL_UNITS)
+    # One unit per beat (from it to the next; the last one beat long): lead-in and tail silence stay out.
+    last = min(feat.n_frames, int(beat_frames[-1] + np.median(np.diff(beat_frames))))
+    bounds = np.concatenate((beat_frames, [max(last, int(beat_frames[-1]) + 1)]))
+    nov = novelty(unit_features(feat, bounds, smooth=4), KERNEL_UNITS)
+    picks = pick_boundaries(nov, min_gap=KERNEL_UNITS // 2)
     starts = [0.0]
     for i in picks:
         t = float(beat_times[i])
@@ -95,9 +115,9 @@ def block_sections(feat: Features, duration_s: float) -> list[float]:
     bounds = np.unique(bounds)
     if bounds.size < 9:
         return [0.0]
-    nov = novelty(unit_features(feat, bounds), half=16)
+    nov = novelty(unit_features(feat, bounds), half=BLOCK_UNITS)
     starts = [0.0]
-    for i in pick_boundaries(nov, min_gap=16):
+    for i in pick_boundaries(nov, min_gap=BLOCK_UNITS):
         t = float(bounds[i]) / feat.fps
         if t - starts[-1] >= 4.0 and duration_s - t >= 4.0:
             starts.append(round(t, 4))

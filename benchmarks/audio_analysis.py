@@ -1,0 +1,119 @@
+"""Speed of listening to a song: ``analyze_audio`` on a 3-minute track, in fresh processes.
+
+The track is synthesised (drums, bass, a pad; three sections and a tempo change, light
+noise) and encoded to MP3 with the app's ffmpeg, so decoding is part of the figure.
+Each run is a fresh interpreter (imports included), with a cold analysis cache:
+
+- ``warm``: numba's cache already filled (every start after the first on a machine) -- the target;
+- ``cold numba``: an empty numba cache (the very first run on a machine), once, for the record;
+- ``in-process``: a second analysis in the same process (imports done), and a cache hit.
+
+    python benchmarks/audio_analysis.py                 # 3 warm runs, prints the median
+    python benchmarks/audio_analysis.py --runs 5 --seconds 180 --json
+
+Target: <= 3.0 s for a 3-minute song with warm caches on the project's 2-core reference machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+TARGET_S = 3.0
+
+CHILD = r"""
+import json, resource, sys, time
+t0 = time.perf_counter()
+from pathlib import Path
+from vidgen_desktop.engine.audio import analyze_audio
+a = analyze_audio(Path(sys.argv[1]), cache_dir=Path(sys.argv[2]))
+t1 = time.perf_counter()
+b = analyze_audio(Path(sys.argv[1]), cache_dir=Path(sys.argv[2]), use_cache=False)
+t2 = time.perf_counter()
+c = analyze_audio(Path(sys.argv[1]), cache_dir=Path(sys.argv[2]))
+t3 = time.perf_counter()
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"first_s": t1 - t0, "again_s": t2 - t1, "cache_hit_s": t3 - t2, "cpu_s": ru.ru_utime + ru.ru_stime,
+                  "tempo": a.tempo_bpm, "beats": len(a.beats), "sections": list(a.sections), "kind": a.kind}))
+"""
+
+
+def make_song(folder: Path, seconds: float) -> Path:
+    import numpy as np
+
+    from tests.helpers.drums import SR, chord, drum_track
+    from vidgen_desktop.engine.ffmpeg import run_ffmpeg
+
+    bars_a = max(2, int(seconds * 0.35 / (4 * 60 / 112)))
+    bars_b = max(2, int(seconds * 0.3 / (4 * 60 / 112)))
+    bars_c = max(2, int((seconds - bars_a * 4 * 60 / 112 - bars_b * 4 * 60 / 112) / (4 * 60 / 128)))
+    tr = drum_track([(112, bars_a), (112, bars_b), (128, bars_c)], patterns=["rock", "four", "rock"],
+                    noise_snr_db=25, seed=3)
+    y = tr.y.copy()
+    pad = np.concatenate([chord(r, 4 * 60 / 112 * 2) for r in (110, 147, 131, 98) * 64])[: y.shape[0]]
+    y[: pad.shape[0]] += 0.5 * pad
+    wav = tr.__class__(y=y / max(float(np.abs(y).max()), 1e-9) * 0.9, sr=SR, beats=tr.beats,
+                       downbeats=tr.downbeats).write_wav(folder / "song.wav")
+    mp3 = folder / "song.mp3"
+    run_ffmpeg(["-y", "-v", "error", "-i", str(wav), "-c:a", "libmp3lame", "-b:a", "192k", "-ar", "44100", "-ac", "2",
+                str(mp3)])
+    return mp3
+
+
+def run_child(song: Path, cache: Path, numba_dir: Path) -> dict[str, object]:
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(numba_dir), PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1")
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", CHILD, str(song), str(cache)], env=env, capture_output=True,
+                         text=True, check=True)
+    data: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    data["process_s"] = time.perf_counter() - t0
+    return data
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--seconds", type=float, default=180.0)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--skip-cold", action="store_true", help="skip the cold-numba run (it takes ~5-60 s)")
+    a = p.parse_args()
+    with tempfile.TemporaryDirectory() as d:
+        folder = Path(d)
+        song = make_song(folder, a.seconds)
+        numba_dir = folder / "numba"
+        results: dict[str, object] = {"song_s": a.seconds, "target_s": TARGET_S}
+        if not a.skip_cold:
+            results["cold_numba"] = run_child(song, folder / "cache-cold", numba_dir)
+        else:
+            run_child(song, folder / "cache-warmup", numba_dir)
+        warm = [run_child(song, folder / f"cache-{i}", numba_dir) for i in range(a.runs)]
+        results["warm"] = warm
+        median = statistics.median(float(r["process_s"]) for r in warm)  # type: ignore[arg-type]
+        results["warm_process_median_s"] = median
+    if a.json:
+        print(json.dumps(results, indent=2))
+    else:
+        if "cold_numba" in results:
+            c = results["cold_numba"]
+            assert isinstance(c, dict)
+            print(f"cold numba cache (first run on a machine): {c['process_s']:.2f} s for the whole process")
+        for r in warm:
+            print(f"warm: process {r['process_s']:.2f} s (import + decode + analysis {r['first_s']:.2f} s; "
+                  f"again in-process {r['again_s']:.2f} s; cache hit {r['cache_hit_s'] * 1000:.0f} ms; "
+                  f"CPU {r['cpu_s']:.2f} s) tempo {r['tempo']} beats {r['beats']} sections {r['sections']}")
+        verdict = "OK" if median <= TARGET_S else "over target"
+        print(f"median warm process: {median:.2f} s for {a.seconds:.0f} s of audio (target {TARGET_S:.1f} s): {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
