@@ -96,7 +96,7 @@ def _listen(feat: object, duration: float, envelope: npt.NDArray[np.float32], pa
 
     assert isinstance(feat, Features)
     onset = feat.onset.astype(np.float64)
-    onset_times, onset_strengths = detect_onsets(onset, feat.fps)
+    onset_times, onset_strengths = detect_onsets(feat.onset_fine.astype(np.float64), onset, feat.fps)
     beats = track_beats(onset, feat.onset_low.astype(np.float64), feat.chroma, feat.fps)
     _check(cancel)
     clarity = rhythm_clarity(onset / max(float(onset.std()), 1e-9), feat.fps)

@@ -20,6 +20,8 @@ N_MELS = 64
 LOW_HZ = 200.0
 #: Onset compression: log(1 + C * power / loud power).
 COMPRESSION = 10.0
+#: ... and for finding every attack, however quiet (about 60 dB of range).
+FINE_COMPRESSION = 1e4
 
 
 @dataclass(frozen=True)
@@ -30,8 +32,10 @@ class Features:
     fps: float
     #: Log-mel power (dB, N_MELS x frames).
     mel_db: Array
-    #: Spectral-flux onset envelope over all bands (frames), >= 0.
+    #: Spectral-flux onset envelope over all bands (frames), >= 0, loudness-weighted (beats, accents).
     onset: Array
+    #: The same with strong compression: quiet attacks (a soft hi-hat) show too (onset detection).
+    onset_fine: Array
     #: The same over the low bands only (kick drum, bass).
     onset_low: Array
     #: Chroma (12 x frames), each column summing to 1 where there is sound.
@@ -76,6 +80,8 @@ def compute_features(y: Array, sr: int) -> Features:
     comp = np.log1p(COMPRESSION * (mel / ref))
     flux = np.maximum(0.0, np.diff(comp, axis=1, prepend=comp[:, :1]))
     onset = flux.mean(axis=0).astype(np.float32)
+    fine = np.log1p(FINE_COMPRESSION * (mel / ref))
+    onset_fine = np.maximum(0.0, np.diff(fine, axis=1, prepend=fine[:, :1])).mean(axis=0).astype(np.float32)
     centres = _mel_centres(sr)
     low = centres < LOW_HZ
     onset_low = flux[low].mean(axis=0).astype(np.float32) if low.any() else onset
@@ -85,7 +91,7 @@ def compute_features(y: Array, sr: int) -> Features:
     rms = np.sqrt(power.sum(axis=0) * 2.0 / (N_FFT * np.hanning(N_FFT + 1)[:-1] ** 2).sum()).astype(np.float32)
     groups = np.array_split(np.arange(N_MELS), 4)
     flux_bands = np.stack([flux[g].mean(axis=0) for g in groups]).astype(np.float32)
-    return Features(sr=sr, hop=HOP, fps=sr / HOP, mel_db=mel_db, onset=onset, onset_low=onset_low,
+    return Features(sr=sr, hop=HOP, fps=sr / HOP, mel_db=mel_db, onset=onset, onset_fine=onset_fine, onset_low=onset_low,
                     chroma=chroma.astype(np.float32), rms=rms, flux_bands=flux_bands)
 
 

@@ -13,19 +13,19 @@ MIN_GAP_S = 0.05
 #: ... and above the local mean (over this many seconds either side) by this fraction of the loud level.
 MEAN_HALF_S = 0.25
 DELTA = 0.07
-#: The loud level is never taken below this (onset-envelope units), so the slow swells of a pad or drone do
-#: not turn into onsets just because nothing louder happens.
-LOUD_FLOOR = 0.04
+#: The loud levels are never taken below these (envelope units), so the slow swells of a pad or drone do not
+#: turn into onsets just because nothing louder happens.
+LOUD_FLOOR, FINE_FLOOR = 0.04, 0.3
 
 
-def detect_onsets(onset: F64, fps: float) -> tuple[F64, F64]:
-    """Onset times (seconds, at frame precision) and strengths (0..1)."""
+def detect_onsets(fine: F64, loud: F64, fps: float) -> tuple[F64, F64]:
+    """Onset times (seconds, at frame precision) found on the sensitive envelope ``fine``, and their strengths
+    (0..1) read from the loudness-weighted envelope ``loud``, so a kick drum outweighs a hi-hat."""
     from scipy.ndimage import maximum_filter1d, uniform_filter1d
 
-    if onset.size < 3 or onset.max() <= 0:
+    if fine.size < 3 or fine.max() <= 0:
         return np.zeros(0), np.zeros(0)
-    loud = max(float(np.percentile(onset, 99.5)), LOUD_FLOOR)
-    x = onset / loud
+    x = fine / max(float(np.percentile(fine, 99.5)), FINE_FLOOR)
     half = max(1, round(PEAK_HALF_S * fps))
     is_max = x >= maximum_filter1d(x, 2 * half + 1, mode="constant")
     mean = uniform_filter1d(x, 2 * round(MEAN_HALF_S * fps) + 1, mode="nearest")
@@ -39,4 +39,6 @@ def detect_onsets(onset: F64, fps: float) -> tuple[F64, F64]:
             continue
         keep.append(int(c))
     frames = np.asarray(keep, dtype=np.int64)
-    return frames / fps, np.clip(x[frames], 0.0, 1.0)
+    peak = maximum_filter1d(loud, 5, mode="nearest")[frames] if frames.size else np.zeros(0)
+    scale = max(float(np.percentile(loud, 99.5)), LOUD_FLOOR)
+    return frames / fps, np.clip(peak / scale, 0.0, 1.0)
