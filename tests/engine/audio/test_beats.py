@@ -14,16 +14,16 @@ from vidgen_desktop.engine.audio import analyze_samples
 from vidgen_desktop.engine.audio.beats import dp_beats
 
 CASES = {
-    "rock 60": dict(segments=60, bars=7),
-    "rock 90 swing": dict(segments=90, bars=8, swing=0.7),
-    "four-on-the-floor 128": dict(segments=128, bars=10, pattern="four"),
-    "sparse 100": dict(segments=100, bars=9, pattern="sparse"),
-    "rock 150 noise 6 dB": dict(segments=150, bars=12, noise_snr_db=6),
-    "rock 180": dict(segments=180, bars=14),
-    "four 170 noise 10 dB": dict(segments=170, bars=14, pattern="four", noise_snr_db=10),
-    "triplet swing 110": dict(segments=110, bars=10, swing=1.0),
-    "tempo up 100 -> 135": dict(segments=[(100, 7), (135, 9)]),
-    "tempo down 150 -> 95": dict(segments=[(150, 9), (95, 7)], pattern="four"),
+    "rock 60": {"segments": 60, "bars": 7},
+    "rock 90 swing": {"segments": 90, "bars": 8, "swing": 0.7},
+    "four-on-the-floor 128": {"segments": 128, "bars": 10, "pattern": "four"},
+    "sparse 100": {"segments": 100, "bars": 9, "pattern": "sparse"},
+    "rock 150 noise 6 dB": {"segments": 150, "bars": 12, "noise_snr_db": 6},
+    "rock 180": {"segments": 180, "bars": 14},
+    "four 170 noise 10 dB": {"segments": 170, "bars": 14, "pattern": "four", "noise_snr_db": 10},
+    "triplet swing 110": {"segments": 110, "bars": 10, "swing": 1.0},
+    "tempo up 100 -> 135": {"segments": [(100, 7), (135, 9)]},
+    "tempo down 150 -> 95": {"segments": [(150, 9), (95, 7)], "pattern": "four"},
 }
 
 
@@ -57,7 +57,7 @@ def test_tempo_change_is_followed_not_averaged() -> None:
     a = analyze_samples(track.y, track.sr)
     curve = a.extra["tempo_curve"]
     assert len(curve) == 2, curve
-    (t0, bpm0), (t1, bpm1) = curve
+    (_t0, bpm0), (t1, bpm1) = curve
     assert abs(bpm0 / 100 - 1) < 0.02 and abs(bpm1 / 135 - 1) < 0.02
     change_at = track.beats[32]
     assert abs(t1 - change_at) < 2.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -102,16 +103,16 @@ def _listen(feat: object, duration: float, envelope: npt.NDArray[np.float32], pa
     clarity = rhythm_clarity(onset / max(float(onset.std()), 1e-9), feat.fps)
     evidence = speech_score(envelope, ENVELOPE_HOP_S, clarity, pauses, duration)
     kind = "speech" if evidence["score"] > 0 else "music"
-    extra.update(speech_evidence=evidence, tempo_level=beats.level,
-                 tempo_curve=_tempo_curve(beats.tempo.times, beats.tempo.bpm))
+    extra["speech_evidence"] = evidence
+    common: dict[str, Any] = {"duration_s": round(duration, 4), "kind": kind, "onsets": _r(onset_times),
+                                  "onset_strengths": _r(onset_strengths, 3), "envelope_hop_s": ENVELOPE_HOP_S,
+                                  "envelope": _r(envelope), "version": ANALYSIS_VERSION}
     if kind == "speech":
         sections, phrases = speech_phrases(pauses, duration)
         if len(sections) == 1:
             sections = block_sections(feat, duration)
-        return AudioAnalysis(duration_s=round(duration, 4), kind=kind, tempo_bpm=None, onsets=_r(onset_times),
-                             onset_strengths=_r(onset_strengths, 3), envelope_hop_s=ENVELOPE_HOP_S,
-                             envelope=_r(envelope), sections=tuple(sections), phrases=tuple(phrases),
-                             pauses=tuple(pauses), version=ANALYSIS_VERSION, extra=dict(extra))
+        return AudioAnalysis(**common, sections=tuple(sections), phrases=tuple(phrases), pauses=tuple(pauses),
+                             extra=dict(extra))
     # In music, only real breaks count as pauses, not the gaps between two drum hits.
     pauses = [(a, b) for a, b in pauses if b - a >= MUSIC_MIN_PAUSE_S]
     support = beat_support(beats.times, onset_times)
@@ -119,20 +120,17 @@ def _listen(feat: object, duration: float, envelope: npt.NDArray[np.float32], pa
     if support < MIN_BEAT_SUPPORT:  # no steady beat (pads, drones, ambience): timing comes from novelty
         extra["no_beat"] = True
         sections = block_sections(feat, duration)
-        return AudioAnalysis(duration_s=round(duration, 4), kind=kind, tempo_bpm=None, onsets=_r(onset_times),
-                             onset_strengths=_r(onset_strengths, 3), envelope_hop_s=ENVELOPE_HOP_S,
-                             envelope=_r(envelope), sections=tuple(sections), phrases=tuple(sections),
-                             pauses=tuple(pauses), version=ANALYSIS_VERSION, extra=dict(extra))
+        return AudioAnalysis(**common, sections=tuple(sections), phrases=tuple(sections), pauses=tuple(pauses),
+                             extra=dict(extra))
+    extra.update(tempo_level=beats.level, tempo_curve=_tempo_curve(beats.tempo.times, beats.tempo.bpm, beats.times))
     sections, _nov = music_sections(feat, beats.frames, beats.times, beats.downbeats, duration)
     _check(cancel)
     ibi = np.diff(beats.times)
     tempo = round(float(60.0 / np.median(ibi)), 2) if ibi.size else None
     phrases = music_phrases(sections, beats.downbeats, tempo)
-    return AudioAnalysis(duration_s=round(duration, 4), kind=kind, tempo_bpm=tempo, beats=_r(beats.times),
-                         beat_strengths=_r(beats.strengths, 3), downbeats=_r(beats.downbeats), onsets=_r(onset_times),
-                         onset_strengths=_r(onset_strengths, 3), envelope_hop_s=ENVELOPE_HOP_S,
-                         envelope=_r(envelope), sections=tuple(sections), phrases=tuple(phrases),
-                         pauses=tuple(pauses), version=ANALYSIS_VERSION, extra=dict(extra))
+    return AudioAnalysis(**common, tempo_bpm=tempo, beats=_r(beats.times), beat_strengths=_r(beats.strengths, 3),
+                         downbeats=_r(beats.downbeats), sections=tuple(sections), phrases=tuple(phrases),
+                         pauses=tuple(pauses), extra=dict(extra))
 
 
 def beat_support(beats: npt.NDArray[np.float64], onsets: npt.NDArray[np.float64], window: float = 0.05) -> float:
@@ -144,10 +142,19 @@ def beat_support(beats: npt.NDArray[np.float64], onsets: npt.NDArray[np.float64]
     return float(np.mean(near <= window))
 
 
-def _tempo_curve(times: npt.NDArray[np.float64], bpm: npt.NDArray[np.float64]) -> list[list[float]]:
-    """[time, bpm] where the tempo path changes (drifts of under 2 % are left out)."""
-    out: list[list[float]] = []
+def _tempo_curve(times: npt.NDArray[np.float64], bpm: npt.NDArray[np.float64],
+                 beats: npt.NDArray[np.float64]) -> list[list[float]]:
+    """[start time, bpm] for each stretch of steady tempo (the tempo path's changes of over 2 %); the tempo of a
+    stretch is measured from its beats (the path itself is on a 1/36-octave grid)."""
+    points: list[list[float]] = []
     for t, b in zip(times, bpm):
-        if not out or abs(b / out[-1][1] - 1.0) > 0.02:
-            out.append([round(float(t), 2), round(float(b), 2)])
-    return out
+        if not points or abs(b / points[-1][1] - 1.0) > 0.02:
+            points.append([float(t), float(b)])
+    if points and beats.size:
+        points[0][0] = float(beats[0])
+    ends = [p[0] for p in points[1:]] + [float("inf")]
+    for p, end in zip(points, ends):
+        inside = beats[(beats >= p[0] - 1e-6) & (beats < end)]
+        if inside.size >= 4:
+            p[1] = 60.0 / float(np.median(np.diff(inside)))
+    return [[round(t, 2), round(b, 2)] for t, b in points]

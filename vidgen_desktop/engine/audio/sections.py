@@ -12,8 +12,8 @@ F64 = npt.NDArray[np.float64]
 #: Half-width of the novelty kernel, in beats: eight bars of 4/4 on each side, long enough to hold a whole
 #: chord cycle (shorter kernels mark every turn of a four-chord progression as a section).
 KERNEL_UNITS = 32
-#: Blocks of BLOCK_S seconds on each side for sound without a beat.
-BLOCK_UNITS = 16
+#: Blocks of BLOCK_S seconds on each side for sound without a beat (16 s: longer than a slow chord cycle).
+BLOCK_UNITS = 32
 #: Feature weights: timbre (MFCC) counts 1 per coefficient; harmony less (it cycles within sections), loudness
 #: and what the drums play (onset flux in four bands) more.
 CHROMA_WEIGHT, LOUDNESS_WEIGHT, RHYTHM_WEIGHT = 0.3, 1.0, 3.0
@@ -133,7 +133,7 @@ def music_phrases(sections: list[float], downbeats: F64, tempo_bpm: float | None
     out = {0.0, *sections}
     bounds = [*sections[1:], float("inf")]
     for start, end in zip(sections, bounds):
-        bars = downbeats[(downbeats >= start - 1e-6) & (downbeats < end - 1e-6)]
+        bars = downbeats[(downbeats >= start - 1e-3) & (downbeats < end - 1e-3)]
         out.update(round(float(t), 4) for t in bars[::n_bars])
     return sorted(out)
 
