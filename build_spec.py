@@ -141,11 +141,11 @@ hiddenimports = collect_submodules("vidgen_desktop")  # CLI commands and engines
 if _installed("pyttsx3"):  # the system voice on Windows/macOS (Linux prefers the espeak-ng binary)
     hiddenimports += collect_submodules("pyttsx3")
 module_collection_mode: dict[str, str] = {}
-# librosa as .py files too: numba caches compiled functions only for code with a source file on disk, in
-# NUMBA_CACHE_DIR (the app points it into the data folder); from the PYZ archive it would fall back to the
-# user-wide ~/.cache/numba.
+# librosa as plain .py files (not in the PYZ archive): numba caches compiled functions in NUMBA_CACHE_DIR (the
+# app points it into the data folder) only for code whose file exists; frozen code objects carry relative
+# file names, so from the PYZ numba falls back to the user-wide ~/.cache/numba.
 if _installed("librosa"):
-    module_collection_mode["librosa"] = "pyz+py"
+    module_collection_mode["librosa"] = "py"
 if FLAVOUR == "full":
     # torch/transformers/diffusers read their own source (torch.jit, inspect) and load submodules lazily.
     for pkg in ("torch", "transformers", "diffusers", "TTS"):
