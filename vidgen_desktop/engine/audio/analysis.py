@@ -1,4 +1,20 @@
-"""``analyze_audio``: decode, measure, classify, cache. Each step lives in its own module of this package."""
+"""``analyze_audio``: decode, measure, classify, cache. Each step lives in its own module of this package.
+
+What the fields hold (see :class:`vidgen_desktop.core.analysis.AudioAnalysis`):
+
+- ``envelope``: loudness every 10 ms on a dB scale mapped to 0..1 (0 = 60 dB below the loud level, the 99th
+  percentile; 1 = that level or louder), the RMS over 20 ms centred on each point.
+- ``beats``/``downbeats``: seconds, at sub-frame precision (11.6 ms frames); bars assume 4/4.
+- ``beat_strengths``/``onset_strengths``: loudness-weighted attack strength, 0..1 (a kick outweighs a hi-hat).
+- ``sections``: starts, 0.0 first, snapped to bar starts (music) or the middle of long pauses (speech).
+- ``phrases``: starts, 0.0 first, sections included: every 2/4/8/16 bars (whichever is nearest 8 s) from each
+  section start, or the middle of each pause of 0.25 s or more in speech.
+- ``pauses``: (start, end) of stretches 30 dB under the loud level: from 0.2 s in speech, 0.5 s in music.
+
+``extra`` keys: ``tempo_curve`` ([[start s, bpm], ...] per stretch of steady tempo), ``tempo_level``,
+``speech_evidence`` (the classifier's inputs and score), ``beat_support``, ``loudness_ref_dbfs``,
+``analysis_rate``, ``analysis_s``, and the flags ``silent``, ``too_short``, ``no_beat``.
+"""
 
 from __future__ import annotations
 

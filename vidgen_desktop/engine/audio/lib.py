@@ -19,11 +19,6 @@ from vidgen_desktop.core.paths import app_paths
 ENV_NUMBA_CACHE = "NUMBA_CACHE_DIR"
 
 
-def numba_cache_dir() -> str:
-    """Where numba keeps compiled functions: the user's ``NUMBA_CACHE_DIR``, else ``<data>/cache/numba``."""
-    return os.environ.get(ENV_NUMBA_CACHE) or str(app_paths().cache / "numba")
-
-
 def prepare_numba_cache() -> str:
     """Set ``NUMBA_CACHE_DIR`` (unless the user did) before numba is imported; returns the folder used.
 
