@@ -1,4 +1,5 @@
-"""numba's compile cache lives in the data folder (unless the user chose one) and a second process reuses it.
+"""numba's compile cache lives in the data folder (unless the user chose one) and a second process reuses it;
+once the filter banks are in the data folder too, a process does not import librosa at all.
 
 Each check is a fresh interpreter, as a user's start of the app is: numba reads its cache folder
 once, at import.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,7 +28,8 @@ track = drum_track(120, bars=4)
 a = analyze_samples(track.y, track.sr)
 import numba
 print(json.dumps({"env": os.environ.get("NUMBA_CACHE_DIR"), "numba": numba.config.CACHE_DIR, "beats": len(a.beats),
-                  "s": time.perf_counter() - t0, "beat_module": "librosa.beat" in sys.modules}))
+                  "s": time.perf_counter() - t0, "beat_module": "librosa.beat" in sys.modules,
+                  "librosa": "librosa" in sys.modules}))
 """
 
 
@@ -57,18 +60,24 @@ def test_cache_goes_to_the_data_folder(first_home: tuple[Path, dict[str, object]
     folder = home / "cache" / "numba"
     assert first["env"] == first["numba"] == str(folder)
     assert list(folder.rglob("*.nbi")), "numba wrote no cache index"
-    assert first["beats"] == 16
+    assert first["beats"] == 16 and first["librosa"] is True
     # The analyser keeps away from librosa.beat: it compiles on every start (a non-cacheable numba function).
     assert first["beat_module"] is False
+    assert list((home / "cache" / "audio-analysis" / "filters").glob("librosa-*.npz"))
 
 
 def test_a_second_start_compiles_nothing(first_home: tuple[Path, dict[str, object]]) -> None:
     home, first = first_home
     folder = home / "cache" / "numba"
     before = _snapshot(folder)
+    shutil.rmtree(home / "cache" / "audio-analysis" / "filters")  # so that librosa is imported again
     second = _run(home)
+    assert second["librosa"] is True
     assert _snapshot(folder) == before, "the second process recompiled (cache files rewritten)"
-    print(f"\nfirst start {first['s']:.2f} s (compiling), second {second['s']:.2f} s (cached)")
+    third = _run(home)  # the filter banks are back in the data folder: librosa stays unimported
+    assert third["librosa"] is False and third["beats"] == 16
+    print(f"\nfirst start {first['s']:.2f} s (compiling), second {second['s']:.2f} s (numba cache), "
+          f"third {third['s']:.2f} s (no librosa)")
 
 
 def test_a_user_choice_is_respected(first_home: tuple[Path, dict[str, object]], tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from vidgen_desktop.engine.audio.lib import librosa_filters
+from vidgen_desktop.engine.audio.lib import filter_banks
 
 Array = npt.NDArray[np.float32]
 
@@ -68,9 +68,8 @@ def _power_spectrogram(y: Array) -> Array:
 
 def compute_features(y: Array, sr: int) -> Features:
     """All frame features of mono ``y`` at ``sr``."""
-    filters = librosa_filters()
+    mel_fb, chroma_fb = filter_banks(sr, N_FFT, N_MELS, 30.0)
     power = _power_spectrogram(y)
-    mel_fb = filters.mel(sr=sr, n_fft=N_FFT, n_mels=N_MELS, fmin=30.0, fmax=sr / 2).astype(np.float32)
     mel = mel_fb @ power
     mel_db = 10.0 * np.log10(np.maximum(mel, 1e-10))
     mel_db = np.maximum(mel_db, mel_db.max() - 80.0).astype(np.float32)
@@ -85,7 +84,6 @@ def compute_features(y: Array, sr: int) -> Features:
     centres = _mel_centres(sr)
     low = centres < LOW_HZ
     onset_low = flux[low].mean(axis=0).astype(np.float32) if low.any() else onset
-    chroma_fb = filters.chroma(sr=sr, n_fft=N_FFT, n_chroma=12).astype(np.float32)
     chroma = chroma_fb @ power
     chroma /= np.maximum(chroma.sum(axis=0, keepdims=True), 1e-10)
     rms = np.sqrt(power.sum(axis=0) * 2.0 / (N_FFT * np.hanning(N_FFT + 1)[:-1] ** 2).sum()).astype(np.float32)
