@@ -63,4 +63,6 @@ def decode_mono(path: Path, *, rate: int = ANALYSIS_RATE, cancel: CancelToken | 
     samples = np.frombuffer(proc.stdout, dtype=np.float32)
     if samples.size == 0:
         raise InputError(path, "contains no sound (0 seconds of audio)")
-    return np.nan_to_num(samples, copy=True, nan=0.0, posinf=1.0, neginf=-1.0)
+    if not np.isfinite(samples).all():  # a broken decoder output; usually there is nothing to fix (and no copy)
+        samples = np.nan_to_num(samples, nan=0.0, posinf=1.0, neginf=-1.0)
+    return samples

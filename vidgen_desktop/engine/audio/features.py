@@ -16,6 +16,8 @@ Array = npt.NDArray[np.float32]
 N_FFT = 1024
 HOP = 256
 N_MELS = 64
+#: STFT frames transformed at once (~8 MB of float32 frames).
+CHUNK_FRAMES = 2048
 #: Mel bands below this carry kick drums and bass notes (the accents that mark bar starts).
 LOW_HZ = 200.0
 #: Onset compression: log(1 + C * power / loud power).
@@ -53,24 +55,38 @@ class Features:
         return np.arange(self.n_frames, dtype=np.float64) / self.fps
 
 
-def _power_spectrogram(y: Array) -> Array:
+def _spectra(y: Array, mel_fb: Array, chroma_fb: Array) -> tuple[Array, Array, Array]:
+    """Mel power (N_MELS x frames), chroma power (12 x frames) and RMS (frames) of centred STFT frames.
+
+    The power spectrogram is made CHUNK_FRAMES frames at a time, so an hour of audio needs a few
+    megabytes of it at once, not gigabytes.
+    """
     from scipy import fft
 
     pad = N_FFT // 2
     yp = np.pad(y, (pad, pad), mode="constant")
     n_frames = 1 + (yp.shape[0] - N_FFT) // HOP
-    frames = np.lib.stride_tricks.as_strided(yp, shape=(n_frames, N_FFT), strides=(yp.strides[0] * HOP, yp.strides[0]))
+    frames = np.lib.stride_tricks.as_strided(yp, shape=(n_frames, N_FFT), strides=(yp.strides[0] * HOP, yp.strides[0]),
+                                             writeable=False)
     window = np.hanning(N_FFT + 1)[:-1].astype(np.float32)
-    spec = fft.rfft(frames * window, axis=1, workers=1)
-    power = (spec.real ** 2 + spec.imag ** 2).astype(np.float32)
-    return np.ascontiguousarray(power.T)  # (bins, frames)
+    rms_scale = 2.0 / (N_FFT * float((window.astype(np.float64) ** 2).sum()))
+    mel = np.empty((mel_fb.shape[0], n_frames), np.float32)
+    chroma = np.empty((chroma_fb.shape[0], n_frames), np.float32)
+    rms = np.empty(n_frames, np.float32)
+    for a in range(0, n_frames, CHUNK_FRAMES):
+        b = min(n_frames, a + CHUNK_FRAMES)
+        spec = fft.rfft(frames[a:b] * window, axis=1, workers=1)
+        power = (spec.real ** 2 + spec.imag ** 2).astype(np.float32).T  # (bins, frames)
+        mel[:, a:b] = mel_fb @ power
+        chroma[:, a:b] = chroma_fb @ power
+        rms[a:b] = np.sqrt(power.sum(axis=0) * rms_scale)
+    return mel, chroma, rms
 
 
 def compute_features(y: Array, sr: int) -> Features:
     """All frame features of mono ``y`` at ``sr``."""
     mel_fb, chroma_fb = filter_banks(sr, N_FFT, N_MELS, 30.0)
-    power = _power_spectrogram(y)
-    mel = mel_fb @ power
+    mel, chroma, rms = _spectra(y, mel_fb, chroma_fb)
     mel_db = 10.0 * np.log10(np.maximum(mel, 1e-10))
     mel_db = np.maximum(mel_db, mel_db.max() - 80.0).astype(np.float32)
     # Onsets from log(1 + C * power): loud attacks count more than quiet ones (a plain dB flux makes a soft
@@ -84,9 +100,7 @@ def compute_features(y: Array, sr: int) -> Features:
     centres = _mel_centres(sr)
     low = centres < LOW_HZ
     onset_low = flux[low].mean(axis=0).astype(np.float32) if low.any() else onset
-    chroma = chroma_fb @ power
     chroma /= np.maximum(chroma.sum(axis=0, keepdims=True), 1e-10)
-    rms = np.sqrt(power.sum(axis=0) * 2.0 / (N_FFT * np.hanning(N_FFT + 1)[:-1] ** 2).sum()).astype(np.float32)
     groups = np.array_split(np.arange(N_MELS), 4)
     flux_bands = np.stack([flux[g].mean(axis=0) for g in groups]).astype(np.float32)
     return Features(sr=sr, hop=HOP, fps=sr / HOP, mel_db=mel_db, onset=onset, onset_fine=onset_fine, onset_low=onset_low,
@@ -110,14 +124,28 @@ def mfcc(mel_db: Array, n: int = 13) -> Array:
 
 def loudness_envelope(y: Array, sr: int, hop_s: float, *, floor_db: float = 60.0) -> tuple[Array, float]:
     """Loudness every ``hop_s`` (RMS over two hops, centred) as 0..1: 0 is ``floor_db`` below the loud
-    reference (the 99th percentile), 1 is that reference or louder. Also returns the reference in dBFS."""
-    n_out = max(1, int(np.ceil(y.shape[0] / sr / hop_s)))
-    csum = np.concatenate(([0.0], np.cumsum(y.astype(np.float64) ** 2)))
-    centres = np.arange(n_out) * hop_s * sr
-    half = hop_s * sr
-    a = np.clip(np.round(centres - half).astype(np.int64), 0, y.shape[0])
-    b = np.clip(np.round(centres + half).astype(np.int64), 0, y.shape[0])
-    mean_sq = (csum[b] - csum[a]) / np.maximum(b - a, 1)
+    reference (the 99th percentile), 1 is that reference or louder. Also returns the reference in dBFS.
+
+    Energy is summed per hop in chunks (float64 sums of float32 squares), so an hour of audio needs no
+    hour-long temporary arrays.
+    """
+    hop = hop_s * sr
+    n_out = max(1, int(np.ceil(y.shape[0] / hop)))
+    edges = np.minimum(np.round(np.arange(n_out + 1) * hop).astype(np.int64), y.shape[0])
+    block = np.zeros(n_out + 1)  # energy of [edges[k], edges[k+1]); block[-1] stays 0 (past the end)
+    step = 8192
+    for a in range(0, n_out, step):
+        b = min(n_out, a + step)
+        seg = y[edges[a]: edges[b]].astype(np.float64) ** 2
+        starts = edges[a:b] - edges[a]
+        nonempty = starts < seg.shape[0]
+        if nonempty.any():
+            block[a:b][nonempty] = np.add.reduceat(seg, starts[nonempty]) if seg.size else 0.0
+    counts = np.diff(edges).astype(np.float64)
+    # Centred window of two hops: [centre - hop, centre + hop) = block k-1 and block k.
+    prev_e = np.concatenate(([0.0], block[: n_out - 1]))
+    prev_n = np.concatenate(([0.0], counts[: n_out - 1]))
+    mean_sq = (prev_e + block[:n_out]) / np.maximum(prev_n + counts, 1.0)
     db = 10.0 * np.log10(np.maximum(mean_sq, 1e-12))
     ref = float(np.percentile(db, 99))
     env = np.clip((db - (ref - floor_db)) / floor_db, 0.0, 1.0).astype(np.float32)

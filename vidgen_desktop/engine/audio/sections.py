@@ -51,26 +51,25 @@ def unit_features(feat: Features, bounds: npt.NDArray[np.int64], smooth: int = 1
 def novelty(units: F64, half: int = KERNEL_UNITS) -> F64:
     """Foote novelty: how different the ``half`` units before each unit are from the ``half`` after it.
 
-    Near the ends the kernel is cut to what exists on both sides (equal lengths), and positions with
-    less than a quarter kernel on either side score 0.
+    Positions without a whole kernel on both sides score 0: a cut kernel near the ends sees part of a
+    chord cycle and reads it as a boundary.
     """
     n = units.shape[0]
     out = np.zeros(n)
     if n < 4:
         return out
     u = units / np.maximum(np.linalg.norm(units, axis=1, keepdims=True), 1e-9)
-    sim = u @ u.T
     g = np.exp(-0.5 * (np.arange(half) / (0.6 * half)) ** 2)  # weight by distance from the boundary
-    for i in range(n):
+    for i in range(n):  # only the kernel's own block of the similarity matrix: flat memory for long audio
         k = min(half, i, n - i)
         if k < half:
             continue
         w = g[:k]
-        before = np.arange(i - 1, i - k - 1, -1)  # nearest first
-        after = np.arange(i, i + k)
+        before = u[i - 1: i - k - 1 if i - k - 1 >= 0 else None: -1]  # nearest first
+        after = u[i: i + k]
         ww = np.outer(w, w)
-        within = (np.sum(sim[np.ix_(before, before)] * ww) + np.sum(sim[np.ix_(after, after)] * ww)) / 2.0
-        across = np.sum(sim[np.ix_(before, after)] * ww)
+        within = (np.sum((before @ before.T) * ww) + np.sum((after @ after.T) * ww)) / 2.0
+        across = np.sum((before @ after.T) * ww)
         out[i] = (within - across) / ww.sum()
     return np.maximum(out, 0.0)
 

@@ -72,14 +72,16 @@ def windowed_acf(onset: F64, fps: float, max_lag: int) -> tuple[F64, F64]:
     starts = np.arange(0, max(n - w, 0) + 1, s)
     if starts[-1] + w < n:
         starts = np.append(starts, n - w)
-    idx = starts[:, None] + np.arange(w)[None, :]
-    x = onset[idx]
-    x = x - x.mean(axis=1, keepdims=True)
-    x *= np.hanning(w)[None, :]
     nfft = int(2 ** np.ceil(np.log2(2 * w)))
-    spec = fft.rfft(x, n=nfft, axis=1, workers=1)
-    acf = fft.irfft(spec.real ** 2 + spec.imag ** 2, n=nfft, axis=1, workers=1)[:, : max_lag + 1]
-    acf /= np.maximum(acf[:, :1], 1e-12)
+    taper = np.hanning(w)[None, :]
+    acf = np.empty((starts.shape[0], min(max_lag + 1, nfft)))
+    for a in range(0, starts.shape[0], 256):  # 256 windows at a time: flat memory for long audio
+        idx = starts[a: a + 256, None] + np.arange(w)[None, :]
+        x = onset[idx]
+        x = (x - x.mean(axis=1, keepdims=True)) * taper
+        spec = fft.rfft(x, n=nfft, axis=1, workers=1)
+        part = fft.irfft(spec.real ** 2 + spec.imag ** 2, n=nfft, axis=1, workers=1)[:, : acf.shape[1]]
+        acf[a: a + 256] = part / np.maximum(part[:, :1], 1e-12)
     return np.asarray(acf, dtype=np.float64), (starts + w / 2.0) / fps
 
 
