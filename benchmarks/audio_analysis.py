@@ -88,7 +88,7 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--seconds", type=float, default=180.0)
     p.add_argument("--json", action="store_true")
-    p.add_argument("--skip-cold", action="store_true", help="skip the cold-numba run (it takes ~5-60 s)")
+    p.add_argument("--skip-cold", action="store_true", help="skip the cold run with an empty data folder (numba compiles: ~5-60 s)")
     a = p.parse_args()
     with tempfile.TemporaryDirectory() as d:
         folder = Path(d)
