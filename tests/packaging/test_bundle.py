@@ -162,3 +162,31 @@ def test_frozen_app_carries_caption_fonts_for_the_common_scripts(app: Path) -> N
     names = {p.name for p in fonts.glob("*.ttf")}
     assert {"NotoSans-Bold.ttf", "NotoSansArabic-Bold.ttf", "NotoSansDevanagari-Bold.ttf"} <= names, names
     assert (fonts / "copyright").is_file(), "the fonts' licence travels with them"
+
+
+def test_frozen_analyze_keeps_numba_cache_in_the_data_folder(app: Path, tmp_path: Path) -> None:
+    """Audio analysis works in every edition (librosa, numba, scipy are bundled), and the second start of the
+    frozen app compiles nothing: numba's cache is in the data folder and is reused."""
+    from tests.helpers.drums import drum_track, f_measure
+
+    track = drum_track([(100, 6), (130, 8)], seed=4)
+    wav = track.write_wav(tmp_path / "drums.wav")
+    env = _env(tmp_path)
+    env.pop("NUMBA_CACHE_DIR", None)
+    cache = tmp_path / "home" / "cache" / "numba"
+    times = []
+    snapshots = []
+    for args in (["analyze", str(wav), "--json"], ["analyze", str(wav), "--json", "--no-cache"]):
+        # Without the cached filter banks the second start imports librosa again, and must find numba's cache.
+        shutil.rmtree(tmp_path / "home" / "cache" / "audio-analysis" / "filters", ignore_errors=True)
+        t0 = time.monotonic()
+        proc = _run(app, args, env)
+        times.append(time.monotonic() - t0)
+        assert proc.returncode == 0, proc.stderr
+        data = json.loads(proc.stdout)
+        assert data["kind"] == "music" and f_measure(track.beats, data["beats"]) >= 0.95
+        assert f_measure(track.downbeats, data["downbeats"]) >= 0.95
+        snapshots.append({str(p): p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()})
+    assert snapshots[0], "numba cached nothing in the data folder"
+    assert snapshots[1] == snapshots[0], "the second start compiled again"
+    print(f"\nfrozen analyze: first start {times[0]:.1f} s (compiles librosa's numba parts), second {times[1]:.1f} s")

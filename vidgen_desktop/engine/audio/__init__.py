@@ -1,0 +1,12 @@
+"""Listening to the audio: tempo, beats, bars, onsets, loudness, sections, phrases, pauses, speech or music.
+
+``from vidgen_desktop.engine.audio import analyze_audio`` is the entry point; the result is a
+:class:`vidgen_desktop.core.analysis.AudioAnalysis`. numpy/scipy do the work; librosa (loaded
+lazily, numba cache in the data folder) provides the filter banks.
+"""
+
+from __future__ import annotations
+
+from vidgen_desktop.engine.audio.analysis import analyze_audio, analyze_samples
+
+__all__ = ["analyze_audio", "analyze_samples"]
