@@ -27,3 +27,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         return
     report.outcome = "failed"
     report.longrepr = f"VIDGEN_REQUIRE_ALL=1: skipped for a missing part, which CI does not allow: {reason}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_numba_cache_per_session(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Every test has its own data folder (VIDGEN_HOME), and the app keeps numba's compile cache there: without
+    this, each render's audio analysis would compile librosa's numba code again. One folder for the session
+    (inherited by the CLI subprocesses the tests start); a value set from outside is kept."""
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        yield
+        return
+    folder = tmp_path_factory.getbasetemp().parent / "vidgen-numba-cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["NUMBA_CACHE_DIR"] = str(folder)
+    try:
+        yield
+    finally:
+        os.environ.pop("NUMBA_CACHE_DIR", None)
