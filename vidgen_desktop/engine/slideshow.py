@@ -29,7 +29,8 @@ from vidgen_desktop.core.slideshow import SlidePlan, plan_slideshow
 from vidgen_desktop.engine.canvas import YuvCanvas, fit_canvas, rgb_to_yuv420, yuv420_to_rgb
 from vidgen_desktop.engine.image_io import open_image
 from vidgen_desktop.engine.kenburns import Frame, render_frames
-from vidgen_desktop.engine.motion import ZOOM, CameraPath, resolve_motion
+from vidgen_desktop.engine.motion import ZOOM, resolve_motion
+from vidgen_desktop.engine.motion_sync import plan_camera
 
 #: What a slideshow renders with when AI tiers were asked for or chosen (they animate one picture).
 AI_NOTE = "a slideshow of several pictures is made with Ken Burns pan & zoom (AI tiers animate a single picture)"
@@ -80,8 +81,11 @@ class _Shown:
 class SlideshowFrames:
     """Frames ``0..frames-1`` of a slideshow, following ``plan``; holds at most two canvases."""
 
-    def __init__(self, job: RenderJob, plan: SlidePlan, out_size: tuple[int, int], fps: float, frames: int) -> None:
+    def __init__(self, job: RenderJob, plan: SlidePlan, out_size: tuple[int, int], fps: float, frames: int,
+                 analysis: AudioAnalysis | None = None) -> None:
         self.job, self.plan, self.out_size, self.fps, self.frames = job, plan, out_size, fps, frames
+        #: What the sound does (``None``: not analysed); each picture's camera pulses on its beats.
+        self.analysis = analysis
         self.motions: list[Motion] = []
         #: The most canvases held at once (a test checks it stays at two).
         self.peak_held = 0
@@ -97,9 +101,12 @@ class SlideshowFrames:
         previous = self.motions[-1] if self.motions else None
         motion = slide_motion(self.job.motion, canvas.size, ow / oh, self._base_seed * 7919 + k, previous)
         self.motions.append(motion)
-        span = self.plan.shown_until(k) - self.plan.slides[k].shown_from
-        camera = CameraPath(motion, canvas.size, self.out_size, span, self.fps)
-        return _Shown(motion, render_frames(canvas, camera, self.out_size, span, self.job.quality))
+        first = self.plan.slides[k].shown_from
+        span = self.plan.shown_until(k) - first
+        # Its own move (different from the last picture's), with the pulses of the beats while it shows.
+        camera = plan_camera(self.analysis, motion, canvas.size, self.out_size, span, self.fps, sync=self.job.sync,
+                             energy=self.job.energy, seed=self._base_seed + k, start_s=first / self.fps)
+        return _Shown(motion, render_frames(canvas, camera.track, self.out_size, span, self.job.quality))
 
     def __iter__(self) -> Iterator[Frame]:
         import cv2
@@ -153,7 +160,7 @@ def render_slideshow(job: RenderJob, audio_duration_s: float, out_size: tuple[in
     cancel.raise_if_cancelled()
     plan = plan_slideshow(n, analysis, fps, job.transition, frames)
     notes = [f"slideshow of {n} pictures: {missing}, so they share the time evenly" if missing else plan.note]
-    source = SlideshowFrames(job, plan, out_size, fps, frames)
+    source = SlideshowFrames(job, plan, out_size, fps, frames, None if missing else analysis)
     eta = EtaEstimator(frames)
     last_emit = last_preview = 0.0
     for i, frame in enumerate(source):
