@@ -98,7 +98,9 @@ AI_PACKAGES = ["torch", "torchvision", "torchaudio", "torchcodec", "diffusers", 
                "safetensors", "TTS", "trainer", "coqpit", "coqpit_config", "encodec", "bark", "tokenizers",
                "sentencepiece", "spacy", "thinc", "sklearn",
                "triton", "sympy", "networkx", "jinja2", "gruut", "g2pkk", "jamo", "pypinyin", "bangla",
-               "nltk", "pandas", "matplotlib", "einops", "ftfy"]
+               "nltk", "pandas", "matplotlib", "einops", "ftfy",
+               # Transcription (Whisper via CTranslate2, its voice filter, its decoder): about 300 MB, Full only.
+               "faster_whisper", "ctranslate2", "onnxruntime", "av"]
 # Never useful in the app, whichever edition (they come in through optional imports of other packages).
 ALWAYS_EXCLUDED = ["tkinter", "_tkinter", "IPython", "jupyter", "notebook", "pytest", "_pytest", "mypy",
                    "ruff", "importlinter", "grimp", "PyInstaller", "pip", "wheel", "pytestqt",

@@ -82,7 +82,7 @@ def test_bundle_layout(app: Path) -> None:
     assert (lic / "README.txt").is_file() and (lic / "LGPL-3.0.txt").is_file() and (lic / "GPL-3.0.txt").is_file()
     assert (lic / "numpy").is_dir() and (lic / "Python-LICENSE.txt").is_file()
     if edition == "lite":
-        for pkg in ("torch", "diffusers", "transformers", "TTS"):
+        for pkg in ("torch", "diffusers", "transformers", "TTS", "faster_whisper", "ctranslate2"):
             assert not (internal / pkg).exists(), f"{pkg} leaked into Lite"
     size_mb = sum(p.lstat().st_size for p in app.rglob("*") if p.is_file() and not p.is_symlink()) / 2**20
     print(f"\n{edition} bundle: {size_mb:.0f} MiB")

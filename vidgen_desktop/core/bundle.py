@@ -76,7 +76,8 @@ def missing_parts_hint(missing: Sequence[str], *, pip_hint: str) -> str:
     ed = edition()
     if ed == "lite":
         return (f"{names} {verb} not part of VidGen Lite: install the Full edition of VidGen "
-                "to use the AI tiers and voices (Ken Burns and the system voice work in Lite)")
+                "to use the AI tiers, the AI voices and captions transcribed from the sound (Ken Burns, the system "
+                "voice and captions from a script or a caption file work in Lite)")
     if ed in ("full", "unknown"):
         return f"{names} {verb} missing from this VidGen bundle: it looks damaged, reinstall VidGen"
     return f"{names} {verb} not installed: {pip_hint}"
