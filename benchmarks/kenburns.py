@@ -3,6 +3,7 @@
 Run: ``OMP_NUM_THREADS=1 python benchmarks/kenburns.py [--seconds 60] [--repeat 3] [--long 600] [--zoompan]``
 
 * plain    - ``vidgen_desktop.engine.render`` at 1080p30 from a ~4000x3000 photo, default motion, ``--sync off``.
+* full     - sync plus the audiogram (spectrum bars, progress line, title), against its own floor too.
 * sync     - the same with the camera following the sound (``--sync auto --energy 0.5``): 120 BPM beats,
              phrases and sections, from the analyser when it is installed, else a hand-built analysis of
              the same shape (the benchmark then measures the camera and the render, not the listening).
@@ -113,15 +114,18 @@ if importlib.util.find_spec('vidgen_desktop.engine.audio') is None:
 """
 
 
-def render_in_child(photo: Path, audio: Path, out: Path, sync: str = "off", seconds: float = 60.0) -> tuple[float, int]:
+def render_in_child(photo: Path, audio: Path, out: Path, sync: str = "off", seconds: float = 60.0,
+                    overlays: bool = False) -> tuple[float, int]:
     """Render in a fresh process so RSS is measured for the render alone."""
     code = (
         (STAND_IN.replace("DURATION", repr(seconds)) if sync != "off" else "") +
         "import sys; from pathlib import Path\n"
         "from vidgen_desktop.core.jobs import RenderJob, Resolution, Sync, Tier\n"
+        "from vidgen_desktop.core.overlays import OverlaySpec\n"
         "from vidgen_desktop.engine.render import render\n"
         f"render(RenderJob(Path({str(photo)!r}), Path({str(audio)!r}), Path({str(out)!r}), tier=Tier.KENBURNS, "
-        f"resolution=Resolution.parse('1080p'), fps=30.0, sync=Sync({sync!r})))\n"
+        f"resolution=Resolution.parse('1080p'), fps=30.0, sync=Sync({sync!r}), "
+        f"overlays=OverlaySpec({'bars' if overlays else 'none'!r}, {overlays}, {'A Song' if overlays else 'none'!r})))\n"
         "import json, resource; me, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, "
         "resource.RUSAGE_CHILDREN))\n"
         "print(json.dumps({'python_cpu_s': me.ru_utime + me.ru_stime, 'ffmpeg_cpu_s': kids.ru_utime + kids.ru_stime}))"
@@ -181,6 +185,15 @@ def main() -> None:
         # The synced video moves more (pulses, phrase moves): x264's own cost on it is its floor.
         add("sync_floor_s", timed("sync_floor", [*ff, "-i", str(synced), *enc, str(args.workdir / "floor2.mp4")]))
         add("sync_floor_cpu_s", CPU["sync_floor"])
+        # Beat sync plus the audiogram (spectrum bars, progress line, title): the issue's "everything on" case.
+        full = args.workdir / "full.mp4"
+        wall, _ = render_in_child(photo, audio, full, "auto", args.seconds, overlays=True)
+        add("full_s", wall), add("full_cpu_s", CPU["full"])
+        add("full_floor_s", timed("full_floor", [*ff, "-i", str(full), *enc, str(args.workdir / "floor3.mp4")]))
+        add("full_floor_cpu_s", CPU["full_floor"])
+        add("full_vs_floor", runs["full_s"][-1] / runs["full_floor_s"][-1])
+        add("full_vs_floor_cpu", runs["full_cpu_s"][-1] / runs["full_floor_cpu_s"][-1])
+        add("full_vs_plain_floor_cpu", runs["full_cpu_s"][-1] / runs["floor_cpu_s"][-1])
         add("plain_vs_floor", runs["plain_s"][-1] / runs["floor_s"][-1])
         add("plain_vs_floor_cpu", runs["plain_cpu_s"][-1] / runs["floor_cpu_s"][-1])
         add("sync_vs_floor", runs["sync_s"][-1] / runs["sync_floor_s"][-1])
