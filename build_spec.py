@@ -92,11 +92,12 @@ ICONS = ROOT / "resources" / "icons"
 IS_WIN, IS_MAC = sys.platform == "win32", sys.platform == "darwin"
 
 # What Lite leaves out. Full keeps them; anything missing from the build venv is simply absent.
-# Audio analysis (librosa, numba, llvmlite, scipy) is for every tier, so Lite bundles it; the analyser needs
-# none of scikit-learn (librosa.segment's clustering), which stays out.
+# Audio analysis is for every tier, so Lite bundles it: numpy and scipy (fft, ndimage) only; its filter banks are
+# numpy (engine/audio/filterbanks.py), so librosa and what only librosa needs (numba, llvmlite: ~175 MB) stay out.
 AI_PACKAGES = ["torch", "torchvision", "torchaudio", "torchcodec", "diffusers", "transformers", "accelerate",
                "safetensors", "TTS", "trainer", "coqpit", "coqpit_config", "encodec", "bark", "tokenizers",
-               "sentencepiece", "spacy", "thinc", "sklearn",
+               "sentencepiece", "spacy", "thinc", "sklearn", "librosa", "numba", "llvmlite", "soxr", "soundfile",
+               "_soundfile", "_soundfile_data", "audioread", "pooch",
                "triton", "sympy", "networkx", "jinja2", "gruut", "g2pkk", "jamo", "pypinyin", "bangla",
                "nltk", "pandas", "matplotlib", "einops", "ftfy",
                # Transcription (Whisper via CTranslate2, its voice filter, its decoder): about 300 MB, Full only.
@@ -143,11 +144,6 @@ hiddenimports = collect_submodules("vidgen_desktop")  # CLI commands and engines
 if _installed("pyttsx3"):  # the system voice on Windows/macOS (Linux prefers the espeak-ng binary)
     hiddenimports += collect_submodules("pyttsx3")
 module_collection_mode: dict[str, str] = {}
-# librosa as plain .py files (not in the PYZ archive): numba caches compiled functions in NUMBA_CACHE_DIR (the
-# app points it into the data folder) only for code whose file exists; frozen code objects carry relative
-# file names, so from the PYZ numba falls back to the user-wide ~/.cache/numba.
-if _installed("librosa"):
-    module_collection_mode["librosa"] = "py"
 if FLAVOUR == "full":
     # torch/transformers/diffusers read their own source (torch.jit, inspect) and load submodules lazily.
     for pkg in ("torch", "transformers", "diffusers", "TTS"):

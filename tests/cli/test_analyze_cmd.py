@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,12 +14,8 @@ from vidgen_desktop.cli.main import main
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("VIDGEN_HOME", str(tmp_path / "home"))
-    if not os.environ.get("NUMBA_CACHE_DIR"):  # compile librosa's numba parts once per session, not per test
-        folder = tmp_path_factory.getbasetemp().parent / "vidgen-numba-cache"
-        folder.mkdir(parents=True, exist_ok=True)
-        monkeypatch.setenv("NUMBA_CACHE_DIR", str(folder))
     yield tmp_path / "home"
 
 

@@ -1,7 +1,7 @@
 """What listening to the audio found: plain data shared by the analyser, the camera, the slideshow and the overlays.
 
 It lives in ``core`` so every layer can hold one without importing the analyser
-(librosa and numba load lazily in :mod:`vidgen_desktop.engine.audio`). Times are seconds
+(numpy and scipy load in :mod:`vidgen_desktop.engine.audio`). Times are seconds
 from the start of the audio; strengths and loudness are normalised to 0..1.
 """
 

@@ -1,5 +1,5 @@
 """Frame features every other part of the analyser works from: log-mel spectrogram, onset envelopes,
-chroma, MFCC and a loudness envelope. numpy/scipy only, plus librosa's filter banks."""
+chroma, MFCC and a loudness envelope. numpy/scipy only (filter banks: ``filterbanks``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from vidgen_desktop.engine.audio.lib import filter_banks
+from vidgen_desktop.engine.audio.filterbanks import filter_banks
 
 Array = npt.NDArray[np.float32]
 
@@ -111,7 +111,7 @@ def _mel_centres(sr: int) -> npt.NDArray[np.float64]:
     def hz_to_mel(f: float) -> float:
         return 2595.0 * float(np.log10(1.0 + f / 700.0))
 
-    # librosa's default (Slaney) scale is close enough to HTK for choosing "low" bands.
+    # The filter bank's Slaney scale is close enough to HTK for choosing "low" bands.
     mels = np.linspace(hz_to_mel(30.0), hz_to_mel(sr / 2), N_MELS + 2)[1:-1]
     return 700.0 * (10.0 ** (mels / 2595.0) - 1.0)
 
