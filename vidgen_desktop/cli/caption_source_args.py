@@ -14,8 +14,9 @@ def add_caption_arguments(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("captions from the audio (--captions auto) or from a file")
     g.add_argument("--captions-file", type=Path, metavar="FILE",
                    help="burn this SRT or WebVTT file into the video (and write it as VIDEO.srt)")
-    g.add_argument("--caption-model", default="small", metavar="MODEL",
-                   help="Whisper model for --captions auto: tiny, base, small (default), turbo, or an id")
+    g.add_argument("--caption-model", default=None, metavar="MODEL",
+                   help="Whisper model for --captions auto: tiny, base, small, turbo, or an id (default: the "
+                        "installed one, small first)")
     g.add_argument("--caption-language", metavar="CODE", help="spoken language for --captions auto (default: detect)")
     g.add_argument("--translate-to", metavar="CODE", help="translate the captions into this language (timing kept)")
 

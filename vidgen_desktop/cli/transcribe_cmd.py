@@ -24,8 +24,9 @@ def register(sub: Any) -> None:
     p.add_argument("audio", type=Path, help="recording to transcribe (WAV, MP3, M4A, FLAC, OGG, or a video)")
     p.add_argument("-o", "--output", type=Path, required=True, help="captions file to write (.srt, .vtt, .ass, .json)")
     p.add_argument("--format", choices=FORMATS, help="file format (default: from the output's suffix, else srt)")
-    p.add_argument("--model", default="small",
-                   help="Whisper model: tiny, base, small (default), turbo, or a model id from `models list`")
+    p.add_argument("--model", default=None,
+                   help="Whisper model: tiny, base, small, turbo, or a model id from `models list` (default: the "
+                        "installed one, small first; small when none is)")
     p.add_argument("--language", default="auto", help="spoken language code (en, de, ...) or auto (default)")
     p.add_argument("--translate-to", metavar="CODE", help="translate the captions into this language (timing kept)")
     p.add_argument("--translation-model", metavar="ID",

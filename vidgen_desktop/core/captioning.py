@@ -17,8 +17,8 @@ class CaptionSpec:
 
     source: str = "auto"
     captions_file: Path | None = None
-    #: Whisper model id or short name (tiny, base, small, turbo).
-    model_id: str = "whisper-small"
+    #: Whisper model id or short name (tiny, base, small, turbo); ``None``: the installed one (small first).
+    model_id: str | None = None
     #: Spoken language code; ``None`` lets Whisper detect it.
     language: str | None = None
     #: Translate the captions into this language (timing kept).

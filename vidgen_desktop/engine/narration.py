@@ -221,7 +221,8 @@ def prepare_narrated_audio(
         audio_path = mix_music(wav, Path(music), out_dir / "narration+music.wav", cancel=cancel)
     cues, notes = narration.cues, (*choice.notes, *narration.notes)
     if align_words:  # word timings: Whisper hears the narration, its words are matched to the script
-        from vidgen_desktop.engine.transcribe.align import align_narration, alignment_model
+        from vidgen_desktop.engine.transcribe.align import align_narration
+        from vidgen_desktop.engine.transcribe.choice import alignment_model
         from vidgen_desktop.engine.tts.engines import default_store
 
         store = store or default_store()

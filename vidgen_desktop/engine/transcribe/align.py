@@ -22,11 +22,10 @@ from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.errors import CancelledError, VidGenError
 from vidgen_desktop.engine.captions.cue import Cue, Word
 from vidgen_desktop.engine.models.store import ModelStore
+from vidgen_desktop.engine.transcribe.choice import alignment_model
 
 log = logging.getLogger(__name__)
 
-#: Whisper models tried for alignment, best trade-off first (any other installed Whisper model after).
-ALIGN_MODELS = ("whisper-small", "whisper-base", "whisper-large-v3-turbo", "whisper-tiny")
 NO_MODEL_NOTE = ("captions are timed by the pauses between sentences; install a Whisper model "
                  "(vidgen-desktop models download whisper-small) for word-accurate captions")
 
@@ -42,16 +41,6 @@ class Alignment:
 def _norm(word: str) -> str:
     w = unicodedata.normalize("NFKC", word).casefold()
     return re.sub(r"[\W_]+", "", w)
-
-
-def alignment_model(store: ModelStore) -> str | None:
-    installed = store.installed_ids()
-    cat = store.catalogue()
-    for m in ALIGN_MODELS:
-        if m in installed:
-            return m
-    others = sorted(m for m in installed if m in cat and cat.get(m).kind == "whisper")
-    return others[0] if others else None
 
 
 def _fill(times: list[tuple[float, float] | None], lengths: list[int], lo: float, hi: float) -> list[tuple[float, float]]:

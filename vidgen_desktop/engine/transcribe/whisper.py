@@ -122,7 +122,7 @@ def load_speech(audio: Path, cancel: CancelToken) -> tuple[np.ndarray[Any, np.dt
 def transcribe(
     audio: Path,
     *,
-    model_id: str = DEFAULT_MODEL,
+    model_id: str | None = None,
     language: str | None = None,
     models_dir: Path | None = None,
     on_progress: ProgressCallback = ignore_progress,
@@ -133,15 +133,20 @@ def transcribe(
 ) -> Transcript:
     """Transcribe ``audio`` into cues with word timings; blocking, cancellable between segments.
 
-    ``language`` ``None`` or ``"auto"`` lets Whisper detect it. Raises :class:`NoSpeechError`
+    ``model_id`` ``None``: the installed Whisper model (small first), else :data:`DEFAULT_MODEL` (which then
+    says it needs downloading). ``language`` ``None`` or ``"auto"`` lets Whisper detect it. Raises :class:`NoSpeechError`
     when the audio holds no speech, :class:`ModelNotInstalledError` / :class:`ModelError` for a
     missing or damaged model, :class:`InputError` for a file that is not audio.
     """
     cancel = cancel or CancelToken()
     t0 = time.monotonic()
-    model_id = resolve_model_id(model_id)
     lang = None if language in (None, "", "auto") else str(language).strip().lower()
     store = store_for(models_dir, store)
+    if model_id is None:
+        from vidgen_desktop.engine.transcribe.choice import alignment_model
+
+        model_id = alignment_model(store) or DEFAULT_MODEL
+    model_id = resolve_model_id(model_id)
     folder = model_folder(store, model_id)
     on_progress(ProgressEvent(STAGE, 0, 0, 0.0, None, f"reading {Path(audio).name}"))
     samples, duration = load_speech(Path(audio), cancel)
