@@ -19,7 +19,7 @@ from vidgen_desktop.engine.ffmpeg import ffmpeg_exe
     [
         (["--script", "{script}", "--captions", "burn", "--caption-color", "pinkish"], "#RRGGBB"),
         (["--script", "{script}", "--captions", "burn", "--caption-size", "40"], "between 2% and 15%"),
-        (["--script", "{script}", "--caption-style", "karaoke"], "go with --captions burn"),
+        (["--script", "{script}", "--caption-style", "karaoke"], "go with burned captions"),
         (["--script", "{script}", "--captions", "burn", "--caption-style", "bouncy"], "invalid choice"),
     ],
 )

@@ -37,8 +37,10 @@ def look_from_args(args: argparse.Namespace) -> CaptionLook | None:
     given = [f"--{n.replace('_', '-')}" for n in _FLAGS if getattr(args, n, None) is not None]
     if not given:
         return None
-    if getattr(args, "captions", None) in ("srt", "none"):
-        raise UsageError(f"{', '.join(given)} go with --captions burn (they change captions drawn into the video)")
+    burned = getattr(args, "captions", None) in ("burn", "auto") or getattr(args, "captions_file", None) is not None
+    if not burned:
+        raise UsageError(f"{', '.join(given)} go with burned captions (--captions burn or auto, or --captions-file): "
+                         "they change captions drawn into the video")
     base = CaptionLook()
 
     def pct(value: float | None, default: float) -> float:
