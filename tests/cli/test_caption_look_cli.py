@@ -53,3 +53,15 @@ def test_word_style_with_a_highlight_colour_is_burned(tmp_path: Path) -> None:
     assert lit.mean() > 0.5  # the word being said is lit in most frames
     rows = np.nonzero(green.any(axis=(0, 2)))[0]
     assert 320 * 0.3 < rows.mean() < 320 * 0.6  # in the middle of the safe area
+
+
+def test_the_look_goes_with_every_burned_caption_source() -> None:
+    import argparse
+
+    from vidgen_desktop.cli.caption_args import look_from_args
+
+    base = {"caption_style": "word", "caption_size": None, "caption_color": None, "caption_highlight": None,
+            "caption_position": None, "caption_outline": None, "caption_shadow": None}
+    for extra in ({"captions": "burn"}, {"captions": "auto"}, {"captions": "srt", "captions_file": "c.srt"}):
+        look = look_from_args(argparse.Namespace(**base, **extra))
+        assert look is not None and look.style == "word"
