@@ -206,7 +206,8 @@ def render(
             emit("prepare", message="reading the sound for the overlays")
             write = audiogram_writer(write, prepare_audiogram(
                 job.overlays, audio=job.audio, image=job.image, frame_size=out_size, fps=plan.fps,
-                frames=plan.frames, cancel=cancel))
+                frames=plan.frames, cancel=cancel, captions_at_bottom=bool(burn_captions) and (
+                    caption_look is None or caption_look.position == "bottom")))
         start = 0
         if plan.ai_chain:
             from vidgen_desktop.core.hardware import probe_hardware

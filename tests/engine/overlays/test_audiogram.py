@@ -140,3 +140,18 @@ def test_ffmetadata_parsing() -> None:
     text = ";FFMETADATA1\ntitle=A\\=B \\; C\nTRACK=3/12\nartist=X\\\nY\ntitle=ignored\n[STREAM]\nalbum=no\n"
     tags = parse_ffmetadata(text)
     assert tags == {"title": "A=B ; C", "track": "3/12", "artist": "X\nY"}
+
+
+def test_bottom_captions_push_the_visualizer_up(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    """Burned captions at the bottom and a visualizer: the bars move above the captions' lines."""
+    from vidgen_desktop.engine.captions import Cue
+
+    image, audio = inputs
+    job = RenderJob(image=image, audio=audio, output=tmp_path / "both.mp4", tier=Tier.KENBURNS,
+                    resolution=Resolution(*(None,), *SIZE), fps=FPS, overlays=OverlaySpec(visualizer="bars"))
+    render(job, burn_captions=[Cue(0.0, 6.0, "WWWWWWWWWWWWWW")])
+    frames = decode_gray_frames(job.output, SIZE).astype(np.float32)
+    raised = Layout.for_frame(*SIZE, clear_bottom=0.17)
+    assert raised.bottom < Layout.for_frame(*SIZE).bottom - 0.15 * SIZE[1]
+    band = frames[:, raised.top:raised.bottom, raised.x0:raised.x1]
+    assert (band > 150).mean(axis=(1, 2)).max() > 0.05  # the bars are drawn in the raised band

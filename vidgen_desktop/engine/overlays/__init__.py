@@ -19,12 +19,18 @@ from vidgen_desktop.engine.overlays.features import AudioFeatures, analyse_frame
 from vidgen_desktop.engine.overlays.planes import DrawingWriter
 from vidgen_desktop.engine.overlays.tracktitle import title_for
 
+#: Share of the frame's height kept for two lines of bottom captions (their safe margin included).
+CAPTION_CLEARANCE = 0.17
+
 __all__ = ["AudioFeatures", "Audiogram", "Layout", "analyse_frames", "audiogram_writer", "prepare_audiogram", "title_for"]
 
 
 def prepare_audiogram(spec: OverlaySpec, *, audio: Path, image: Path, frame_size: tuple[int, int], fps: float,
-                      frames: int, cancel: CancelToken | None = None) -> Audiogram | None:
-    """Everything the overlays need, read before rendering; None when ``spec`` asks for nothing."""
+                      frames: int, cancel: CancelToken | None = None,
+                      captions_at_bottom: bool = False) -> Audiogram | None:
+    """Everything the overlays need, read before rendering; None when ``spec`` asks for nothing.
+
+    ``captions_at_bottom``: burned captions will sit at the bottom, so the visualizer moves up above them."""
     if not spec.active:
         return None
     import numpy as np
@@ -34,7 +40,8 @@ def prepare_audiogram(spec: OverlaySpec, *, audio: Path, image: Path, frame_size
     features = analyse_frames(audio, fps, frames, cancel=cancel) if spec.visualizer != "none" else None
     picture = open_image(image, want=(96, 96))
     colour = accent_colour(np.asarray(picture.convert("RGB"), np.uint8))
-    return Audiogram(spec, frame_size, frames, colour, features, title_for(spec, audio, cancel))
+    clear = CAPTION_CLEARANCE if captions_at_bottom else 0.0
+    return Audiogram(spec, frame_size, frames, colour, features, title_for(spec, audio, cancel), clear_bottom=clear)
 
 
 def audiogram_writer(write: Callable[..., None], audiogram: Audiogram | None, start_frame: int = 0) -> Any:

@@ -50,14 +50,15 @@ class Layout:
     title_y: int
 
     @classmethod
-    def for_frame(cls, w: int, h: int) -> Layout:
+    def for_frame(cls, w: int, h: int, clear_bottom: float = 0.0) -> Layout:
+        """``clear_bottom``: a further share of the height the visualizer keeps clear (burned captions sit there)."""
         portrait = h > w
         side = 0.08 if portrait else 0.07
         bottom_margin = 0.2 if portrait else 0.06  # tall video: phone apps put buttons over the bottom fifth
         band = (0.12 if portrait else 0.2) * h
         line_h = max(2, _even(0.006 * h))
         line_y = _even(h * (1.0 - bottom_margin) + 0.5 * band * 0.15)
-        bottom = _even(h * (1.0 - bottom_margin) - 2 * line_h)
+        bottom = _even(h * (1.0 - bottom_margin - clear_bottom) - 2 * line_h)
         top = _even(bottom - band)
         return cls(_even(w * side), _even(w * (1.0 - side)), top, bottom, min(h - line_h, line_y), line_h,
                    _even(w * side), _even(h * (0.1 if portrait else 0.07)))
@@ -68,7 +69,7 @@ class Audiogram:
 
     def __init__(self, spec: OverlaySpec, frame_size: tuple[int, int], total_frames: int, colour: tuple[int, int, int],
                  features: AudioFeatures | None = None, title: tuple[str, str] | None = None,
-                 fonts: FontSearch | None = None, features_from: int = 0) -> None:
+                 fonts: FontSearch | None = None, features_from: int = 0, clear_bottom: float = 0.0) -> None:
         if spec.visualizer != "none" and features is None:
             raise ValueError("a visualizer needs the audio features")
         self.spec = spec
@@ -77,7 +78,7 @@ class Audiogram:
         self.features = features
         #: Frame number of ``features``' first row (a preview has features for its one moment only).
         self.features_from = features_from
-        self.layout = Layout.for_frame(self.w, self.h)
+        self.layout = Layout.for_frame(self.w, self.h, clear_bottom)
         self.colour = yuv_of(colour)
         self.sprites: list[Sprite] = self._title_sprites(title, fonts) if title and spec.has_title else []
         self._bars = self._bar_columns() if spec.visualizer == "bars" else None
