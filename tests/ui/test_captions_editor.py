@@ -296,3 +296,21 @@ def test_the_look_is_remembered(qtbot: QtBot, make_window: Callable[..., MainWin
     w.s.settings.update(captions=replace(saved, colour="nonsense"))  # a hand-edited file: the default look
     w.captions.restore()
     assert panel.look() == CaptionLook()
+
+
+def test_captions_made_for_one_sound_are_not_burned_onto_another(
+        qtbot: QtBot, make_window: Callable[..., MainWindow], media: dict[str, Path], srt_file: Path) -> None:
+    w = make_window()
+    drop_files(w.drop, [media["image"], media["audio"]])
+    qtbot.waitUntil(lambda: w.loader.audio is not None, timeout=20_000)
+    w.captions.load_file(srt_file)
+    qtbot.waitUntil(lambda: w.captions_panel.model.rowCount() == 2, timeout=10_000)
+    assert w.captions.request() is not None
+    drop_files(w.drop, [media["medium_audio"]])  # another sound
+    qtbot.waitUntil(lambda: w.loader.audio is not None and w.loader.audio.path == media["medium_audio"],
+                    timeout=20_000)
+    assert w.captions.request() is None  # kept in the editor, not burned by surprise
+    assert "made for" in w.captions_panel.status.text() and _texts(w)
+    w.captions.edit_text(0, "now for this sound")  # editing them says they are meant for it
+    request = w.captions.request()
+    assert request is not None and request.cues[0].text == "now for this sound"

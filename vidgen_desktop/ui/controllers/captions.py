@@ -45,6 +45,8 @@ class CaptionsController(QObject):
         self._loader = loader
         self._window = window
         self._transcribe_cancel: CancelToken | None = None
+        #: The sound the cues were made or last edited for: another sound does not get them burned by surprise.
+        self._cues_for: Path | None = None
         panel.open_requested.connect(self.open_file)
         panel.transcribe_requested.connect(self.transcribe)
         panel.preview_requested.connect(self.preview)
@@ -59,7 +61,7 @@ class CaptionsController(QObject):
     def request(self) -> bridge.CaptionRequest | None:
         """The edited cues for a render, or ``None`` when there are none."""
         cues = self._panel.cues()
-        if not cues or not (self._panel.burn() or self._panel.save_srt()):
+        if not cues or not (self._panel.burn() or self._panel.save_srt()) or not self._for_this_sound():
             return None
         return bridge.CaptionRequest(tuple(cues), self._panel.look(), burn=self._panel.burn(),
                                      save_srt=self._panel.save_srt())
@@ -86,10 +88,25 @@ class CaptionsController(QObject):
         """The look chosen in the tab (also used for a narration's burned captions)."""
         return self._panel.look()
 
+    def _sound(self) -> Path | None:
+        audio = self._loader.audio
+        return Path(audio.path) if audio is not None else None
+
+    def _for_this_sound(self) -> bool:
+        return self._cues_for is None or self._cues_for == self._sound()
+
+    def _bind(self) -> None:
+        """The cues now belong to the loaded sound (they were made or edited for it)."""
+        self._cues_for = self._sound()
+
     @Slot()
     def _on_inputs_changed(self) -> None:
-        audio = self._loader.audio
-        self._panel.set_audio(Path(audio.path) if audio is not None else None)
+        sound = self._sound()
+        self._panel.set_audio(sound)
+        if self._panel.cues() and not self._for_this_sound() and self._cues_for is not None:
+            now = f"“{sound.name}”" if sound is not None else "no sound"
+            self._panel.show_status(f"These captions were made for “{self._cues_for.name}”, so they are not used "
+                                    f"with {now}. Edit one to use them anyway, or transcribe or open captions again.")
 
     # ------------------------------------------------------------------ loading
     @Slot()
@@ -110,6 +127,7 @@ class CaptionsController(QObject):
 
     def _loaded(self, where: str, cues: list[Any]) -> None:
         self._panel.set_cues(cues, select=0)
+        self._bind()
         n = len(cues)
         self._panel.show_status(f"{n} caption{'s' if n != 1 else ''} {where}. Edit them, then render.")
         self.cues_loaded.emit(n)
@@ -144,6 +162,7 @@ class CaptionsController(QObject):
     # ------------------------------------------------------------------ edits
     def _apply(self, cues: list[Any], select: int) -> None:
         self._panel.set_cues(cues, select=select)
+        self._bind()
 
     @Slot(int, str)
     def edit_text(self, row: int, text: str) -> None:
