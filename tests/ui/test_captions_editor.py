@@ -314,3 +314,36 @@ def test_captions_made_for_one_sound_are_not_burned_onto_another(
     w.captions.edit_text(0, "now for this sound")  # editing them says they are meant for it
     request = w.captions.request()
     assert request is not None and request.cues[0].text == "now for this sound"
+
+
+def test_a_running_transcription_can_be_stopped(qtbot: QtBot, make_window: Callable[..., MainWindow],
+                                                media: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import threading
+    import types
+
+    from vidgen_desktop.bridge import captions as bridge
+    from vidgen_desktop.core.errors import CancelledError
+
+    started = threading.Event()
+
+    def transcribe(audio: Path, *, cancel: Any = None, **kw: Any) -> Any:
+        started.set()
+        while not cancel.cancelled:  # a long recording, cancellable between segments like the real one
+            threading.Event().wait(0.02)
+        raise CancelledError()
+
+    module = types.ModuleType("tests_slow_transcribe")
+    module.transcribe = transcribe  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tests_slow_transcribe", module)
+    monkeypatch.setattr(bridge, "TRANSCRIBE_MODULE", "tests_slow_transcribe")
+    w = make_window()
+    drop_files(w.drop, [media["image"], media["audio"]])
+    qtbot.waitUntil(lambda: w.loader.audio is not None, timeout=20_000)
+    panel = w.captions_panel
+    panel.transcribe_button.click()
+    qtbot.waitUntil(started.is_set, timeout=10_000)
+    assert panel.transcribe_button.text() == "Stop listening" and panel.transcribe_button.isEnabled()
+    panel.transcribe_button.click()
+    qtbot.waitUntil(lambda: panel.transcribe_button.text() == "Transcribe the sound", timeout=10_000)
+    assert "cancelled" in panel.status.text().lower() and panel.model.rowCount() == 0

@@ -313,6 +313,14 @@ class CaptionsPanel(QWidget):
         if busy:
             self.status.setText(what)
 
+    def show_listening(self, listening: bool) -> None:
+        """While a transcription runs, its button stops it (minutes for a long sound: never a trap)."""
+        self.open_button.setEnabled(not listening)
+        self.transcribe_button.setEnabled(True)
+        self.transcribe_button.setText("Stop listening" if listening else "Transcribe the sound")
+        if listening:
+            self.status.setText("Listening to the sound… (Stop listening cancels)")
+
     # ------------------------------------------------------------------ look
     def look(self) -> CaptionLook:
         size = self.size_box.value()

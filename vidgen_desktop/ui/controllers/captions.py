@@ -146,18 +146,20 @@ class CaptionsController(QObject):
         if audio is None:
             self._panel.show_status("Load a sound first: the captions are written from its speech.")
             return
-        if self._transcribe_cancel is not None:
+        if self._transcribe_cancel is not None:  # the button reads "Stop listening" meanwhile
+            self._transcribe_cancel.cancel()
+            self._panel.show_status("Stopping…")
             return
         cancel = self._transcribe_cancel = CancelToken()
         op = partial(bridge.transcribe_sound, Path(audio.path), self._s.paths.models, cancel)
         (QueryOp(self._s.tasks, op, partial(self._loaded, "from the sound"), name="transcription")
          .failure(self._load_failed, log_level=logging.INFO)
-         .with_progress(partial(self._panel.show_busy, "Listening to the sound…", True), self._transcribe_done)
+         .with_progress(partial(self._panel.show_listening, True), self._transcribe_done)
          .run_in_background())
 
     def _transcribe_done(self) -> None:
         self._transcribe_cancel = None
-        self._panel.show_busy("", False)
+        self._panel.show_listening(False)
 
     # ------------------------------------------------------------------ edits
     def _apply(self, cues: list[Any], select: int) -> None:
