@@ -7,7 +7,6 @@ calling thread, at most ~10 times a second).
 
 from __future__ import annotations
 
-import importlib
 import math
 import time
 from collections.abc import Sequence
@@ -251,20 +250,14 @@ def render(
 
 def _listen(job: RenderJob, cancel: CancelToken, notes: list[str], emit: Any) -> AudioAnalysis | None:
     """What the audio analyser finds, for a camera that follows the sound (``None``: sync is off, or the
-    analyser is not part of this build yet, or it failed: the camera then makes its usual move)."""
+    analysis failed: the camera then makes its usual move)."""
     if job.sync is Sync.OFF:
         return None
-    try:
-        audio_mod = importlib.import_module("vidgen_desktop.engine.audio")  # lazy: librosa is heavy
-    except ModuleNotFoundError as exc:
-        if exc.name != "vidgen_desktop.engine.audio":
-            raise
-        return None
-    from vidgen_desktop.core.paths import app_paths
-
     emit("analyse", message="listening to the sound")
     try:
-        found: AudioAnalysis = audio_mod.analyze_audio(job.audio, cancel=cancel, cache_dir=app_paths().cache)
+        from vidgen_desktop.engine.audio import analyze_audio  # lazy: numpy/scipy work a plain render never needs
+
+        found = analyze_audio(job.audio, cancel=cancel)  # its own cache folder, shared with slideshows and `analyze`
     except CancelledError:
         raise
     except Exception as exc:  # noqa: BLE001 - a render never fails for want of a beat

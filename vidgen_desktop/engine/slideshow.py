@@ -48,14 +48,9 @@ Emit = Callable[..., None]
 def audio_analysis(path: Path, duration_s: float, cancel: CancelToken | None = None) -> tuple[AudioAnalysis, str]:
     """The analyser's findings for ``path``, and a note when there are none to follow."""
     try:
-        from vidgen_desktop.engine.audio import analyze_audio  # type: ignore[import-not-found,unused-ignore]
-    except ModuleNotFoundError as exc:
-        if exc.name != "vidgen_desktop.engine.audio":
-            raise
-        # PRE-MERGE FALLBACK: the analyser lands on another branch. Until then, no beats: even shares.
-        return AudioAnalysis(duration_s=duration_s, kind="music"), "the audio analyser is not available"
-    try:
-        result: AudioAnalysis = analyze_audio(path, cancel=cancel)
+        from vidgen_desktop.engine.audio import analyze_audio
+
+        result = analyze_audio(path, cancel=cancel)
     except ImportError as exc:  # a slim install without the analyser's packages: still a slideshow
         return AudioAnalysis(duration_s=duration_s, kind="music"), f"the audio could not be analysed ({exc})"
     return result, ""
