@@ -8,7 +8,7 @@ import pytest
 
 from vidgen_desktop.core.errors import UsageError
 from vidgen_desktop.engine.batch.naming import MAX_NAME_BYTES, NameReserver, check_template, render_name, sanitize
-from vidgen_desktop.engine.batch.tags import AudioTags
+from vidgen_desktop.engine.tags import AudioTags
 
 
 def test_template_fields_and_fallbacks() -> None:

@@ -10,7 +10,7 @@ import pytest
 from tests.media_factory import tone
 from vidgen_desktop.core.errors import InputError, UsageError
 from vidgen_desktop.engine.batch.pairing import collect, make_pairs
-from vidgen_desktop.engine.batch.tags import AudioTags, parse_ffmetadata, read_tags, tags_from_dict
+from vidgen_desktop.engine.tags import AudioTags, parse_ffmetadata, read_tags, tags_from_dict
 
 
 def _touch(folder: Path, *names: str) -> list[Path]:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from vidgen_desktop.core.errors import UsageError
-from vidgen_desktop.engine.batch.tags import AudioTags
+from vidgen_desktop.engine.tags import AudioTags
 
 FIELDS = ("title", "artist", "album", "track", "disc", "stem")
 DEFAULT_TEMPLATE = "{stem}"

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vidgen_desktop.core.errors import InputError, UsageError
-from vidgen_desktop.engine.batch.tags import AudioTags, read_tags
 from vidgen_desktop.engine.image_io import IMAGE_EXTENSIONS
 from vidgen_desktop.engine.media import AUDIO_EXTENSIONS
+from vidgen_desktop.engine.tags import AudioTags, read_tags
 
 PAIR_MODES = ("auto", "name", "one-picture")
 #: Left out when a folder is listed (a batch's own outputs may sit beside its inputs).
