@@ -24,6 +24,7 @@ from vidgen_desktop.engine.captions.layout import balance_lines, join_lines, spl
 from vidgen_desktop.engine.captions.safe_area import safe_area
 from vidgen_desktop.engine.captions.timing import time_blocks
 from vidgen_desktop.engine.captions.words import GROUP_COLS, active_word, with_words, word_groups, word_spans, words_in
+from vidgen_desktop.engine.planes import writable_planes
 
 
 class CaptionOverlay:
@@ -178,25 +179,9 @@ class CaptionedWriter:
         if self.overlay.cue_at(t) is None:
             self.write(*planes)
             return
-        w, h = self.overlay.frame_size
-        shapes = ((h, w), (h // 2, w // 2), (h // 2, w // 2))
-        if len(planes) == 1:  # one packed I420 buffer
-            flat = np.frombuffer(planes[0], np.uint8)
-            if not flat.flags.writeable:
-                flat = flat.copy()
-            sizes = [a * b for a, b in shapes]
-            arrays = [flat[sum(sizes[:k]):sum(sizes[:k + 1])].reshape(shapes[k]) for k in range(3)]
-            self.overlay.apply_yuv(arrays[0], arrays[1], arrays[2], t)
-            self.write(flat.data)
-            return
-        out = []
-        for p, shape in zip(planes, shapes):
-            arr = np.frombuffer(p, np.uint8) if not isinstance(p, np.ndarray) else p
-            if not arr.flags.writeable:
-                arr = arr.copy()
-            out.append(arr.reshape(shape))
-        self.overlay.apply_yuv(out[0], out[1], out[2], t)
-        self.write(*(a.data for a in out))
+        y, u, v, out = writable_planes(planes, self.overlay.frame_size)
+        self.overlay.apply_yuv(y, u, v, t)
+        self.write(*out)
 
 
 def captioned_writer(write: Any, cues: list[Cue] | tuple[Cue, ...], frame_size: tuple[int, int], fps: float,

@@ -16,8 +16,8 @@ from vidgen_desktop.core.overlays import OverlaySpec
 from vidgen_desktop.engine.overlays.audiogram import Audiogram, Layout
 from vidgen_desktop.engine.overlays.colour import accent_colour
 from vidgen_desktop.engine.overlays.features import AudioFeatures, analyse_frames
-from vidgen_desktop.engine.overlays.planes import DrawingWriter
 from vidgen_desktop.engine.overlays.tracktitle import title_for
+from vidgen_desktop.engine.planes import DrawingWriter
 
 #: Share of the frame's height kept for two lines of bottom captions (their safe margin included).
 CAPTION_CLEARANCE = 0.17
