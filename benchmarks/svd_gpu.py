@@ -25,9 +25,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gc
-import itertools
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -35,10 +33,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import numpy as np
+from gpu_measure import measure
 
-from vidgen_desktop.core.cancel import CancelToken
 from vidgen_desktop.core.jobs import Tier
 from vidgen_desktop.engine.ai import backends
 from vidgen_desktop.engine.ai import plan as planmod
@@ -121,54 +120,6 @@ def place(pipe: Any, offload: str, device: str) -> None:
         pipe.enable_sequential_cpu_offload(device=device)
     else:
         pipe.to(device)
-
-
-def run_one(backend: backends.Backend, plan: planmod.AiPlan, image: np.ndarray, cuda: bool) -> dict[str, Any]:
-    import torch
-
-    stamps: list[float] = []
-
-    def on_step(_i: int, _n: int) -> None:
-        if cuda:
-            torch.cuda.synchronize()
-        stamps.append(time.perf_counter())
-
-    backend.configure(plan)
-    result: dict[str, Any] = {"offload": plan.offload, "forward_chunking": plan.forward_chunking,
-                              "decode_chunk": plan.decode_chunk, "estimated_peak_gib": round(plan.estimate.peak_gib, 2),
-                              "estimated_s_per_step": round(plan.estimate.s_per_step, 3)}
-    try:
-        if cuda:
-            torch.cuda.empty_cache()
-            torch.cuda.reset_peak_memory_stats()
-        t0 = time.perf_counter()
-        latents = backend.denoise(image, plan, AiOptions(), 0, CancelToken(), on_step)
-        if cuda:
-            torch.cuda.synchronize()
-            result["denoise_peak_gib"] = round(torch.cuda.max_memory_reserved() / GIB, 2)
-            result["denoise_peak_allocated_gib"] = round(torch.cuda.max_memory_allocated() / GIB, 2)
-            torch.cuda.empty_cache()
-            torch.cuda.reset_peak_memory_stats()
-        diffs = [b - a for a, b in itertools.pairwise(stamps)]
-        result["s_per_step"] = round(statistics.median(diffs), 3) if diffs else None
-        result["first_step_s"] = round(stamps[0] - t0, 3) if stamps else None
-        t1 = time.perf_counter()
-        frames = backend.decode(latents, plan.decode_chunk, CancelToken(), lambda i, n: None)
-        if cuda:
-            torch.cuda.synchronize()
-            result["decode_peak_gib"] = round(torch.cuda.max_memory_reserved() / GIB, 2)
-            result["decode_peak_allocated_gib"] = round(torch.cuda.max_memory_allocated() / GIB, 2)
-        result["decode_s"] = round(time.perf_counter() - t1, 3)
-        result["frames"] = list(frames.shape)
-        result["ok"] = True
-    except Exception as exc:  # noqa: BLE001 - an OOM is a result here
-        result["ok"] = False
-        result["error"] = f"{'OOM' if backends.is_out_of_memory(exc) else type(exc).__name__}: {str(exc)[:200]}"
-    finally:
-        gc.collect()
-        if cuda:
-            torch.cuda.empty_cache()
-    return result
 
 
 def suggest(results: list[dict[str, Any]], spec: ModelSpec, machine: Machine, frames: int, width: int,
@@ -272,7 +223,7 @@ def main() -> int:
                                            decode_chunk=decode)
                 plan = dataclasses.replace(plan, estimate=planmod.estimate(
                     spec, machine, width, height, args.frames, args.steps, decode, chunking, False, offload))
-                r = run_one(backend, plan, image, cuda)
+                r = measure(backend, plan, image, cuda)
                 results.append(r)
                 if r["ok"]:
                     print(f"{offload:<11}{'on' if chunking else 'off':<9}{decode:>6}{r['s_per_step'] or 0:>8.2f}"
