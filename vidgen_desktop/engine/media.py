@@ -144,15 +144,12 @@ def _count_samples(path: Path, rate: int, timeout: float, cancel: CancelToken | 
     return total // 2
 
 
-def probe_audio(path: Path | str, *, cancel: CancelToken | None = None,
-                timeout: float = DECODE_TIMEOUT_S) -> AudioInfo:
-    """Validate an audio (or video-with-audio) file and measure its real duration.
-
-    ``timeout`` bounds the decode that measures it; the header read has its own, shorter one.
-    """
-    path = Path(path)
+def check_audio_file(path: Path, *, cancel: CancelToken | None = None,
+                     timeout: float = PROBE_TIMEOUT_S) -> tuple[StreamInfo, float | None]:
+    """Raise :class:`InputError` unless ``path`` is a readable file with a sound; its first audio stream and
+    the container's claimed duration (a header read only: cheap, nothing is decoded)."""
     _check_readable(path, "an audio file")
-    streams, header_duration = probe_streams(path, timeout=min(timeout, PROBE_TIMEOUT_S), cancel=cancel)
+    streams, header_duration = probe_streams(path, timeout=timeout, cancel=cancel)
     audio = [s for s in streams if s.kind == "audio"]
     if not audio:
         if any(s.kind == "video" for s in streams):
@@ -162,7 +159,17 @@ def probe_audio(path: Path | str, *, cancel: CancelToken | None = None,
         if not streams:
             raise InputError(path, "is not an audio file ffmpeg can read (unknown or corrupt format)")
         raise InputError(path, "has no audio stream")
-    first = audio[0]
+    return audio[0], header_duration
+
+
+def probe_audio(path: Path | str, *, cancel: CancelToken | None = None,
+                timeout: float = DECODE_TIMEOUT_S) -> AudioInfo:
+    """Validate an audio (or video-with-audio) file and measure its real duration.
+
+    ``timeout`` bounds the decode that measures it; the header read has its own, shorter one.
+    """
+    path = Path(path)
+    first, header_duration = check_audio_file(path, cancel=cancel, timeout=min(timeout, PROBE_TIMEOUT_S))
     duration = _count_samples(path, _MEASURE_RATE, timeout, cancel) / _MEASURE_RATE
     if duration <= 0.0:
         raise InputError(path, "contains no sound (0 seconds of audio)")
